@@ -1,0 +1,189 @@
+"""The `nqdb` command: set up a store, import and validate datasets, serve the portal."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from portal import console
+from store import importer
+from store.rdfinput import InputRejected
+from store.snapshots import StoreLocked
+from store.triplestore import Store
+from store.validation import ValidationReport
+
+STORE_OPTION = click.option("--store", "store_path", envvar="NQDB_STORE", default="nqdb-store",
+                            show_default=True, type=click.Path(file_okay=False, path_type=Path),
+                            help="Store directory (env NQDB_STORE).")
+JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print a JSON report on stdout.")
+QUIET_OPTION = click.option("--quiet", "-q", is_flag=True, help="No progress bar, only errors.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="nqdb")
+def main() -> None:
+    """NQDB: a National Qualifications Database as linked open data (ELM v3, Oxigraph)."""
+
+
+@main.command()
+@STORE_OPTION
+@JSON_OPTION
+def init(store_path: Path, as_json: bool) -> None:
+    """Create the store (or refresh its vocabularies): controlled vocabularies from ontology/."""
+    from store.setup import initialise
+
+    count = initialise(Store(store_path))
+    _report(as_json, {"store": str(store_path), "vocabularies": count},
+            f"Store ready at {store_path} with {count} vocabularies.")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dataset", "dataset_id", help="Dataset id (default: the file name's stem).")
+@click.option("--title", help="Dataset title (default: the id).")
+@click.option("--replace", is_flag=True, help="Replace the dataset if it exists.")
+@click.option("--strict", is_flag=True, help="Reject the dataset if any qualification violates the LOQ profile.")
+@click.option("--format", "media_type", help="Media type of the input, if the extension does not tell.")
+@STORE_OPTION
+@JSON_OPTION
+@QUIET_OPTION
+def load(files: tuple[Path, ...], dataset_id: str | None, title: str | None, replace: bool, strict: bool,
+         media_type: str | None, store_path: Path, as_json: bool, quiet: bool) -> None:
+    """Import RDF files (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD; .gz too), one dataset each.
+
+    Each import is one transaction: on any error the store is left exactly as it was.
+    """
+    if dataset_id and len(files) > 1:
+        raise click.UsageError("--dataset names one dataset; give one file with it.")
+    store = Store(store_path)
+    if not store.is_initialised():
+        from store.setup import initialise
+
+        initialise(store)
+    results = []
+    for path in files:
+        with console.byte_progress(f"Importing {path.name}", path, quiet or as_json) as progress:
+            try:
+                result = importer.import_file(store, path, dataset_id, title=title, replace=replace,
+                                              strict=strict, media_type=media_type, progress=progress)
+            except importer.ValidationFailed as error:
+                _fail(as_json, str(error), report=error.report)
+            except (InputRejected, importer.DatasetExists, StoreLocked) as error:
+                _fail(as_json, str(error))
+        results.append(result)
+        if not as_json:
+            console.print_import(result)
+    if as_json:
+        click.echo(json.dumps([console.import_json(r) for r in results], indent=2))
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "media_type", help="Media type of the input, if the extension does not tell.")
+@click.option("--report", "report_format", type=click.Choice(["text", "json", "turtle"]), default="text",
+              show_default=True, help="Form of the report on stdout.")
+@JSON_OPTION
+@QUIET_OPTION
+def validate(file: Path, media_type: str | None, report_format: str, as_json: bool, quiet: bool) -> None:
+    """Check a file against the LOQ profile and EQF Annex VI, without a store. Exit 1 if it does not conform."""
+    from store.setup import validate_file
+
+    try:
+        report, completeness = validate_file(file, media_type)
+    except InputRejected as error:
+        _fail(as_json, str(error))
+    if as_json or report_format == "json":
+        click.echo(json.dumps({"file": str(file), **report.to_json(),
+                               "annexVI": completeness.to_json()}, indent=2))
+    elif report_format == "turtle":
+        click.echo(report.to_turtle())
+    else:
+        click.echo(report.to_text())
+        if not quiet:
+            click.echo(completeness.to_text())
+    sys.exit(0 if report.conforms else 1)
+
+
+@main.command()
+@STORE_OPTION
+@JSON_OPTION
+def stats(store_path: Path, as_json: bool) -> None:
+    """Counts of the published data: datasets, qualifications, organisations, EQF levels."""
+    from store import statistics
+
+    store = Store(store_path)
+    if not store.is_initialised():
+        _fail(as_json, f"No NQDB store at {store_path}; run `nqdb init --store {store_path}`.")
+    summary = statistics.summary(store)
+    if as_json:
+        click.echo(json.dumps(summary.to_json(), indent=2))
+    else:
+        console.print_summary(summary)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="TCP port.")
+@click.option("--dev", is_flag=True, help="Flask development server with the reloader and debugger.")
+@click.option("--demo/--no-demo", default=True, show_default=True,
+              help="Load the demo dataset into an empty store.")
+@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads (production server).")
+@STORE_OPTION
+def serve(host: str, port: int, dev: bool, demo: bool, threads: int, store_path: Path) -> None:
+    """Serve the portal (waitress, a production WSGI server); seeds an empty store with the demo data."""
+    from portal import create_app
+    from store.setup import initialise, load_demo
+
+    app = create_app({"STORE": str(store_path)})
+    base = app.config["PUBLIC_BASE_URL"] or f"http://{host}:{port}"
+    app.config["PUBLIC_BASE_URL"] = base
+    store = Store(store_path)
+    if not store.is_initialised():
+        initialise(store)
+        if demo:
+            result = load_demo(store, base)
+            click.echo(f"Loaded the demo dataset: {result.qualifications} qualifications.", err=True)
+    click.echo(f"NQDB serving {store_path} at http://{host}:{port}/ (IRIs under {base})", err=True)
+    if dev:
+        app.run(host=host, port=port, debug=True)
+    else:
+        import waitress
+
+        waitress.serve(app, host=host, port=port, threads=threads, ident="nqdb")
+
+
+@main.command()
+@click.option("--base", default="http://127.0.0.1:8000", show_default=True, help="Base URL of the minted IRIs.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout).")
+def demo(base: str, output: Path | None) -> None:
+    """Write the demo dataset as Turtle."""
+    from store.demo import demo_dataset_turtle
+
+    text = demo_dataset_turtle(base)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+def _report(as_json: bool, payload: dict[str, Any], text: str) -> None:
+    click.echo(json.dumps(payload, indent=2) if as_json else text)
+
+
+def _fail(as_json: bool, message: str, report: ValidationReport | None = None) -> None:
+    if as_json:
+        payload: dict[str, Any] = {"error": message}
+        if report is not None:
+            payload["validation"] = report.to_json()
+        click.echo(json.dumps(payload, indent=2))
+    else:
+        click.echo(f"Error: {message}", err=True)
+        if report is not None:
+            click.echo(report.to_text(), err=True)
+    sys.exit(1)
+
+

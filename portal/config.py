@@ -1,0 +1,28 @@
+"""Every portal setting with its default. Override with NQDB_<KEY> environment variables
+(e.g. NQDB_STORE=/srv/nqdb, NQDB_PUBLIC_BASE_URL=https://nqdb.example.gov) or a test config."""
+
+from __future__ import annotations
+
+
+class Defaults:
+    """Defaults for every setting; README.md documents each (a test checks it)."""
+
+    # -- core ---------------------------------------------------------------------------------------
+    STORE = "nqdb-store"               # directory of the on-disk store (same as the CLI's --store / NQDB_STORE)
+    PUBLIC_BASE_URL = ""               # base of minted IRIs; empty = the server's own address (http://host:port)
+    TRUSTED_PROXIES = 0                # number of reverse proxies whose X-Forwarded-* headers are trusted
+    SITE_NAME = "National Qualifications Database"
+    COUNTRY_CODE = ""                  # ISO 3166 alpha-3 of the publishing country, e.g. "BEL" (optional)
+    LANGUAGES = "en,fr"                # interface and content languages offered, first is the default
+    PAGE_SIZE = 50                     # rows per page on browse pages
+    # -- open data ----------------------------------------------------------------------------------
+    PUBLISHER_NAME = "National Qualifications Authority"
+    PUBLISHER_URL = ""                 # homepage of the publisher (DCAT-AP dct:publisher foaf:homepage)
+    CONTACT_EMAIL = "info@example.org" # DCAT-AP contact point
+    LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"  # licence of the published data
+    DUMPS_DIR = ""                     # where dumps are written; empty = <STORE>/dumps
+    # -- sparql -------------------------------------------------------------------------------------
+    SPARQL_TIMEOUT = 30.0              # seconds before a query is stopped and the client gets a timeout error
+    SPARQL_WORKERS = 2                 # worker processes that evaluate queries
+    SPARQL_MAX_WAITING = 8             # queries allowed to wait for a worker before 503 + Retry-After
+    SPARQL_ROW_LIMIT = 0               # cap on SELECT rows (0 = none); a capped result says so, never silently

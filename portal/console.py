@@ -1,0 +1,72 @@
+"""Terminal output of the CLI: progress bars with rate and ETA, readable summaries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn,
+                           TransferSpeedColumn)
+from rich.table import Table
+
+from store.importer import ImportResult
+from store.statistics import Summary
+
+err = Console(stderr=True)
+out = Console()
+
+
+@contextmanager
+def byte_progress(label: str, path: Path, quiet: bool) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar over the bytes of `path` (rate and ETA), or nothing when quiet or not on a terminal."""
+    if quiet or not err.is_terminal or not path.is_file():
+        yield None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+               TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task(label, total=path.stat().st_size)
+        yield lambda done: bar.update(task, completed=done)
+
+
+def import_json(result: ImportResult) -> dict[str, object]:
+    """An import result as JSON."""
+    return {"dataset": result.dataset_id, "file": result.file, "triples": result.triples,
+            "qualifications": result.qualifications, "replaced": result.replaced,
+            "conforms": result.report.conforms,
+            "nonconforming": sorted(result.report.nonconforming_qualifications()),
+            "violations": len(result.report.violations),
+            "annexVIScore": result.completeness.dataset_score, "seconds": round(result.seconds, 3)}
+
+
+def print_import(result: ImportResult) -> None:
+    """One import, in a few readable lines."""
+    verb = "Replaced" if result.replaced else "Imported"
+    out.print(f"{verb} dataset [bold]{result.dataset_id}[/] from {result.file}: {result.qualifications} "
+              f"qualifications, {result.triples} triples in {result.seconds:.1f} s.")
+    bad = result.report.nonconforming_qualifications()
+    if bad:
+        out.print(f"[yellow]{len(bad)} qualification(s) do not conform to the LOQ profile and are marked "
+                  f"not Europass-ready[/] ({len(result.report.violations)} violations; "
+                  "`nqdb validate FILE` explains each).")
+    else:
+        out.print("[green]Every qualification conforms to the LOQ profile.[/]")
+    out.print(f"EQF Annex VI completeness score: {result.completeness.dataset_score:.1%}")
+
+
+def print_summary(summary: Summary) -> None:
+    """`nqdb stats` as tables."""
+    out.print(f"Snapshot {summary.version}: {summary.qualifications} qualifications, "
+              f"{summary.organisations} organisations, {summary.triples} triples in datasets.")
+    table = Table("dataset", "qualifications", "triples", "conforms", "Annex VI", "modified")
+    for d in summary.datasets:
+        score = f"{d.annex_vi_score:.1%}" if d.annex_vi_score is not None else "-"
+        table.add_row(d.dataset_id, str(d.qualifications), str(d.triples), "yes" if d.conforms else "no",
+                      score, d.modified)
+    out.print(table)
+    levels = Table("EQF level", "qualifications")
+    for level in summary.levels:
+        levels.add_row(level.label, str(level.qualifications))
+    out.print(levels)

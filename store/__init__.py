@@ -1,0 +1,1 @@
+"""NQDB store layer: the only code that talks to pyoxigraph; speaks plain Python to its callers."""

@@ -1,0 +1,42 @@
+"""Names of the graphs in the NQDB dataset.
+
+Every imported dataset lives in its own named graph, every vocabulary in its own graph, and
+portal metadata (source, checksum, import time, status, Europass readiness) in one metadata graph
+that never mixes with ELM data. Graph names are URNs so that they stay stable when the public
+base URL of the portal changes.
+"""
+
+from __future__ import annotations
+
+import re
+
+DATASET_PREFIX = "urn:nqdb:dataset:"
+VOCABULARY_PREFIX = "urn:nqdb:vocabulary:"
+METADATA_GRAPH = "urn:nqdb:metadata"
+
+_DATASET_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+
+
+def is_valid_dataset_id(dataset_id: str) -> bool:
+    """Dataset ids are short path-safe names: letters, digits, '.', '_' and '-'."""
+    return bool(_DATASET_ID.match(dataset_id))
+
+
+def dataset_graph(dataset_id: str) -> str:
+    """The named graph that holds one published dataset."""
+    return DATASET_PREFIX + dataset_id
+
+
+def vocabulary_graph(name: str) -> str:
+    """The named graph that holds one controlled vocabulary (file stem under ontology/vocabularies)."""
+    return VOCABULARY_PREFIX + name
+
+
+def dataset_id_of(graph: str) -> str | None:
+    """The dataset id of a dataset graph name, or None for any other graph."""
+    return graph[len(DATASET_PREFIX):] if graph.startswith(DATASET_PREFIX) else None
+
+
+def is_published_graph(graph: str) -> bool:
+    """Graphs that make up the public default graph: datasets and vocabularies, never metadata."""
+    return graph.startswith(DATASET_PREFIX) or graph.startswith(VOCABULARY_PREFIX)

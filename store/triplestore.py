@@ -1,0 +1,160 @@
+"""The portal's RDF dataset: a directory of immutable Oxigraph snapshots, one named graph per dataset.
+
+Readers see the current published snapshot, opened read-only and reopened when a write publishes a
+new one. Writers go through `Store.write()`, which yields a `Writer` on a private copy that is
+published atomically on success and deleted on any error.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+
+from store import execute, graphs
+from store.formats import rdf_by_media_type
+from store.snapshots import Snapshots
+from store.execute import Binding
+from store.terms import Term, to_term
+from store.writer import Writer
+
+
+class StoreNotInitialised(RuntimeError):
+    """The store directory has no published snapshot yet (run `nqdb init`)."""
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    version: str
+    ox: ox.Store
+    published: tuple[ox.NamedNode, ...]  # graphs of the public default graph
+
+
+class Store:
+    """The NQDB dataset on disk; every method speaks plain Python (str, dict, bytes, dataclasses)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._snapshots = Snapshots(self.path)
+        self._lock = threading.Lock()
+        self._current: _Snapshot | None = None
+
+    # -- snapshots -------------------------------------------------------------------------------
+    def _snapshot(self) -> _Snapshot:
+        version = self._snapshots.current_version()
+        if version is None:
+            raise StoreNotInitialised(f"No NQDB store at {self.path}; run `nqdb init --store {self.path}`.")
+        current = self._current
+        if current is not None and current.version == version:
+            return current
+        with self._lock:
+            if self._current is None or self._current.version != version:
+                handle = ox.Store.read_only(str(self._snapshots.path_of(version)))
+                published = tuple(g for g in handle.named_graphs()
+                                  if isinstance(g, ox.NamedNode) and graphs.is_published_graph(g.value))
+                self._current = _Snapshot(version, handle, published)
+            return self._current
+
+    @property
+    def version(self) -> str | None:
+        """The published snapshot's name (changes on every write), or None before `init`."""
+        return self._snapshots.current_version()
+
+    def is_initialised(self) -> bool:
+        """True once a snapshot has been published."""
+        return self.version is not None
+
+    def snapshot_path(self) -> Path:
+        """The directory of the current snapshot, for read-only openers in other processes."""
+        return self._snapshots.path_of(self._snapshot().version)
+
+    # -- reading -----------------------------------------------------------------------------------
+    def _run(self, query_name: str, bindings: Mapping[str, Binding]) -> object:
+        snap = self._snapshot()
+        return execute.run(snap.ox, query_name, bindings, snap.published or [ox.DefaultGraph()])
+
+    def select(self, query_name: str, **bindings: Binding) -> list[dict[str, str]]:
+        """Run queries/<query_name>.rq; each keyword binds ?keyword (str = IRI, Text = literal)."""
+        return [{k: t.value for k, t in row.items()} for row in self.select_terms(query_name, **bindings)]
+
+    def select_terms(self, query_name: str, **bindings: Binding) -> list[dict[str, Term]]:
+        """Like select, keeping each value's kind, language and datatype."""
+        snap = self._snapshot()
+        return execute.select(snap.ox, query_name, bindings, snap.published or [ox.DefaultGraph()])
+
+    def ask(self, query_name: str, **bindings: Binding) -> bool:
+        """Run a named ASK query."""
+        answer = self._run(query_name, bindings)
+        assert isinstance(answer, ox.QueryBoolean)
+        return bool(answer)
+
+    def construct(self, query_name: str, media_type: str, **bindings: Binding) -> bytes:
+        """Run a named CONSTRUCT query and serialise its graph in `media_type`."""
+        triples = self._run(query_name, bindings)
+        assert isinstance(triples, ox.QueryTriples)
+        syntax = rdf_by_media_type(media_type)
+        if syntax is None or syntax.is_dataset:
+            raise ValueError(f"Cannot serialise a graph as {media_type}.")
+        return triples.serialize(format=syntax.format) or b""
+
+    def construct_triples(self, query_name: str, **bindings: Binding) -> list[tuple[Term, Term, Term]]:
+        """Run a named CONSTRUCT query and return its triples as plain terms."""
+        triples = self._run(query_name, bindings)
+        assert isinstance(triples, ox.QueryTriples)
+        return [(to_term(t.subject), to_term(t.predicate), to_term(t.object)) for t in triples]
+
+    def exists(self, iri: str) -> bool:
+        """True if `iri` is the subject of a triple in a published graph."""
+        return self.ask("resource_exists", resource=iri)
+
+    def graph_names(self) -> list[str]:
+        """Every named graph of the current snapshot, metadata included."""
+        return sorted(g.value for g in self._snapshot().ox.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def published_graphs(self) -> list[str]:
+        """The graphs that make up the public default graph (datasets and vocabularies)."""
+        return [g.value for g in self._snapshot().published]
+
+    def count_quads(self, graph: str | None = None) -> int:
+        """Quads in one graph, or in the whole snapshot."""
+        snap = self._snapshot()
+        if graph is None:
+            return len(snap.ox)
+        rows = execute.select(snap.ox, "count_graph_triples", {"graph": graph})
+        return int(rows[0]["triples"].value)
+
+    def dump(self, output: IO[bytes], media_type: str, graph: str | None = None) -> None:
+        """Stream one graph, or every published graph as a dataset, to `output`."""
+        snap = self._snapshot()
+        syntax = rdf_by_media_type(media_type)
+        if syntax is None:
+            raise ValueError(f"Unknown RDF media type {media_type}.")
+        if graph is not None:
+            snap.ox.dump(output, syntax.format, from_graph=ox.NamedNode(graph))
+            return
+        quads = (q for g in snap.published for q in snap.ox.quads_for_pattern(None, None, None, g))
+        if syntax.is_dataset:
+            ox.serialize(quads, output, syntax.format)
+        else:
+            ox.serialize((q.triple for q in quads), output, syntax.format)
+
+    # -- writing -----------------------------------------------------------------------------------
+    @contextmanager
+    def write(self, wait: bool = True) -> Iterator[Writer]:
+        """A private copy of the store to change; published atomically when the block succeeds."""
+        with self._snapshots.write_lock(wait=wait):
+            version, handle = self._snapshots.begin()
+            writer = Writer(handle)
+            try:
+                yield writer
+                writer.close()
+            except BaseException:
+                writer.close()
+                self._snapshots.discard(version)
+                raise
+            self._snapshots.publish(version)

@@ -1,0 +1,64 @@
+"""Shared fixtures: real on-disk stores, built once per session and copied per test."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from portal import create_app
+from store.setup import initialise, load_demo
+from store.triplestore import Store
+
+BASE = "http://nqdb.test"
+DATA = Path(__file__).parent / "data"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+MINIMAL = SHARED / "elm" / "examples" / "qualification-minimal.ttl"
+
+
+@pytest.fixture(scope="session")
+def empty_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store with only the vocabularies, built once."""
+    path = tmp_path_factory.mktemp("empty") / "store"
+    initialise(Store(path))
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory, empty_template: Path) -> Path:
+    """A store with the vocabularies and the demo dataset (IRIs under BASE), built once."""
+    path = tmp_path_factory.mktemp("demo") / "store"
+    shutil.copytree(empty_template, path, symlinks=True)
+    load_demo(Store(path), BASE)
+    return path
+
+
+@pytest.fixture
+def empty_store(tmp_path: Path, empty_template: Path) -> Store:
+    """A fresh copy of the vocabulary-only store."""
+    shutil.copytree(empty_template, tmp_path / "store", symlinks=True)
+    return Store(tmp_path / "store")
+
+
+@pytest.fixture
+def demo_store(tmp_path: Path, demo_template: Path) -> Store:
+    """A fresh copy of the demo store."""
+    shutil.copytree(demo_template, tmp_path / "store", symlinks=True)
+    return Store(tmp_path / "store")
+
+
+@pytest.fixture
+def app(demo_store: Store) -> Flask:
+    """The portal over a copy of the demo store."""
+    return create_app({"TESTING": True, "STORE": str(demo_store.path), "PUBLIC_BASE_URL": BASE})
+
+
+@pytest.fixture
+def client(app: Flask) -> Iterator[FlaskClient]:
+    """A test client of the demo portal."""
+    with app.test_client() as test_client:
+        yield test_client
