@@ -29,7 +29,9 @@ class StoreNotInitialised(RuntimeError):
 
 
 @dataclass(frozen=True)
-class _Snapshot:
+class Snapshot:
+    """One published snapshot opened read-only: for store-layer modules (describe, SPARQL, dumps)."""
+
     version: str
     ox: ox.Store
     published: tuple[ox.NamedNode, ...]  # graphs of the public default graph
@@ -42,10 +44,11 @@ class Store:
         self.path = Path(path)
         self._snapshots = Snapshots(self.path)
         self._lock = threading.Lock()
-        self._current: _Snapshot | None = None
+        self._current: Snapshot | None = None
 
     # -- snapshots -------------------------------------------------------------------------------
-    def _snapshot(self) -> _Snapshot:
+    def snapshot(self) -> Snapshot:
+        """The current published snapshot, reopened when a write has published a new one."""
         version = self._snapshots.current_version()
         if version is None:
             raise StoreNotInitialised(f"No NQDB store at {self.path}; run `nqdb init --store {self.path}`.")
@@ -57,7 +60,7 @@ class Store:
                 handle = ox.Store.read_only(str(self._snapshots.path_of(version)))
                 published = tuple(g for g in handle.named_graphs()
                                   if isinstance(g, ox.NamedNode) and graphs.is_published_graph(g.value))
-                self._current = _Snapshot(version, handle, published)
+                self._current = Snapshot(version, handle, published)
             return self._current
 
     @property
@@ -71,11 +74,11 @@ class Store:
 
     def snapshot_path(self) -> Path:
         """The directory of the current snapshot, for read-only openers in other processes."""
-        return self._snapshots.path_of(self._snapshot().version)
+        return self._snapshots.path_of(self.snapshot().version)
 
     # -- reading -----------------------------------------------------------------------------------
     def _run(self, query_name: str, bindings: Mapping[str, Binding]) -> object:
-        snap = self._snapshot()
+        snap = self.snapshot()
         return execute.run(snap.ox, query_name, bindings, snap.published or [ox.DefaultGraph()])
 
     def select(self, query_name: str, **bindings: Binding) -> list[dict[str, str]]:
@@ -84,7 +87,7 @@ class Store:
 
     def select_terms(self, query_name: str, **bindings: Binding) -> list[dict[str, Term]]:
         """Like select, keeping each value's kind, language and datatype."""
-        snap = self._snapshot()
+        snap = self.snapshot()
         return execute.select(snap.ox, query_name, bindings, snap.published or [ox.DefaultGraph()])
 
     def ask(self, query_name: str, **bindings: Binding) -> bool:
@@ -114,15 +117,15 @@ class Store:
 
     def graph_names(self) -> list[str]:
         """Every named graph of the current snapshot, metadata included."""
-        return sorted(g.value for g in self._snapshot().ox.named_graphs() if isinstance(g, ox.NamedNode))
+        return sorted(g.value for g in self.snapshot().ox.named_graphs() if isinstance(g, ox.NamedNode))
 
     def published_graphs(self) -> list[str]:
         """The graphs that make up the public default graph (datasets and vocabularies)."""
-        return [g.value for g in self._snapshot().published]
+        return [g.value for g in self.snapshot().published]
 
     def count_quads(self, graph: str | None = None) -> int:
         """Quads in one graph, or in the whole snapshot."""
-        snap = self._snapshot()
+        snap = self.snapshot()
         if graph is None:
             return len(snap.ox)
         rows = execute.select(snap.ox, "count_graph_triples", {"graph": graph})
@@ -130,7 +133,7 @@ class Store:
 
     def dump(self, output: IO[bytes], media_type: str, graph: str | None = None) -> None:
         """Stream one graph, or every published graph as a dataset, to `output`."""
-        snap = self._snapshot()
+        snap = self.snapshot()
         syntax = rdf_by_media_type(media_type)
         if syntax is None:
             raise ValueError(f"Unknown RDF media type {media_type}.")
