@@ -139,5 +139,5 @@ def _issued(writer: Writer, graph: str) -> metadata.datetime | None:
 
 def _count_qualifications(writer: Writer, graph: str) -> int:
     rows = execute.select(writer.ox, "count_qualifications_in_graph", {"graph": graph})
-    return int(rows[0]["qualifications"].value)
+    return int(rows[0]["qualifications"].value) if rows else 0
 

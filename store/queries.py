@@ -48,7 +48,7 @@ def describe(name: str) -> NamedQuery:
     # Header convention: "# name.rq — Title." then description lines, "Binds:" and "Returns:" lines.
     first = header[0] if header else name
     title = first.partition(" — ")[2].strip().rstrip(".") or name.replace("_", " ")
-    binds = next((h for h in header if h.lower().startswith("binds:")), "")
+    binds = next((h for h in header if h.lower().startswith("binds:")), "").split("Returns:")[0]
     parameters = tuple(dict.fromkeys(re.findall(r"\?([A-Za-z_][A-Za-z0-9_]*)", binds)))
     description = " ".join(h for h in header[1:] if h and not h.lower().startswith(("binds:", "returns:")))
     return NamedQuery(name, text, title, description, parameters)

@@ -129,7 +129,7 @@ class Store:
         if graph is None:
             return len(snap.ox)
         rows = execute.select(snap.ox, "count_graph_triples", {"graph": graph})
-        return int(rows[0]["triples"].value)
+        return int(rows[0]["triples"].value) if rows else 0
 
     def dump(self, output: IO[bytes], media_type: str, graph: str | None = None) -> None:
         """Stream one graph, or every published graph as a dataset, to `output`."""

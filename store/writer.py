@@ -77,7 +77,8 @@ class Writer:
 
     def count(self, graph: str) -> int:
         """Quads in `graph`."""
-        return int(execute.select(self.ox, "count_graph_triples", {"graph": graph})[0]["triples"].value)
+        rows = execute.select(self.ox, "count_graph_triples", {"graph": graph})
+        return int(rows[0]["triples"].value) if rows else 0
 
     def instances(self, class_iri: str, graph: str) -> list[str]:
         """IRIs typed `class_iri` in `graph`."""
