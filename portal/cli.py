@@ -187,3 +187,111 @@ def _fail(as_json: bool, message: str, report: ValidationReport | None = None) -
     sys.exit(1)
 
 
+
+
+@main.command()
+@click.option("--dir", "folder", default=".", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Folder to write the template into.")
+@JSON_OPTION
+def template(folder: Path, as_json: bool) -> None:
+    """Write a ready-to-fill register template: register.csv, organisations.csv, register.xlsx, mapping."""
+    from store.mapping.template import write_template
+
+    written = write_template(folder)
+    _report(as_json, {"files": [str(p) for p in written]},
+            "Wrote " + ", ".join(str(p) for p in written) + ".\nFill in the rows, then run "
+            f"`nqdb import-table {folder / 'register.xlsx'} --mapping {folder / 'mapping.yaml'}`.")
+
+
+@main.command("import-table")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--mapping", "mapping_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Mapping file (default: the template's mapping, store/mapping/default-mapping.yaml).")
+@click.option("--dataset", "dataset_id", help="Dataset id (default: the file name's stem).")
+@click.option("--title", help="Dataset title (default: the mapping's title).")
+@click.option("--base", envvar="NQDB_PUBLIC_BASE_URL", default="http://127.0.0.1:8000", show_default=True,
+              help="Base URL of the minted IRIs (env NQDB_PUBLIC_BASE_URL).")
+@click.option("--replace", is_flag=True, help="Replace the dataset if it exists.")
+@click.option("--strict", is_flag=True, help="Reject the dataset if a qualification violates LOQ.")
+@click.option("--skip-invalid", is_flag=True, help="Load the valid rows and report the others.")
+@click.option("--dry-run", is_flag=True, help="Write the ELM Turtle and the validation report; no store.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="With --dry-run: the Turtle file (default: FILE with .ttl).")
+@STORE_OPTION
+@JSON_OPTION
+@QUIET_OPTION
+def import_table(file: Path, mapping_path: Path | None, dataset_id: str | None, title: str | None, base: str,
+                 replace: bool, strict: bool, skip_invalid: bool, dry_run: bool, output: Path | None,
+                 store_path: Path, as_json: bool, quiet: bool) -> None:
+    """Import a register kept as a spreadsheet (CSV or XLSX) through a mapping to ELM, in one transaction.
+
+    Every row is checked first: with any error nothing is loaded, unless --skip-invalid.
+    """
+    from portal import table_console
+    from store.mapping.errors import MappingInvalid, RowsRejected, TableUnreadable
+    from store.mapping.load import import_register
+    from store.mapping.mapping import DEFAULT_MAPPING
+
+    mapping_path = mapping_path or DEFAULT_MAPPING
+    if dry_run:
+        _import_table_dry_run(file, mapping_path, base, output or file.with_suffix(".ttl"), skip_invalid,
+                              as_json, quiet)
+        return
+    store = Store(store_path)
+    if not store.is_initialised():
+        from store.setup import initialise
+
+        initialise(store)
+    try:
+        with table_console.row_progress(f"Reading {file.name}", quiet or as_json) as rows:
+            built, result = import_register(store, file, mapping_path, base, dataset_id, title=title,
+                                            replace=replace, strict=strict, skip_invalid=skip_invalid,
+                                            rows=rows)
+    except RowsRejected as error:
+        _fail_rows(as_json, error)
+    except importer.ValidationFailed as error:
+        _fail(as_json, str(error), report=error.report)
+    except (MappingInvalid, TableUnreadable, InputRejected, importer.DatasetExists, StoreLocked) as error:
+        _fail(as_json, str(error))
+    if as_json:
+        payload = {**console.import_json(result), "table": table_console.build_json(built)}
+        click.echo(json.dumps(payload, indent=2))
+    else:
+        table_console.print_build(built)
+        console.print_import(result)
+
+
+def _import_table_dry_run(file: Path, mapping_path: Path, base: str, output: Path, skip_invalid: bool,
+                          as_json: bool, quiet: bool) -> None:
+    from portal import table_console
+    from store.mapping.errors import MappingInvalid, RowsRejected, TableUnreadable
+    from store.mapping.load import dry_run
+
+    try:
+        with table_console.row_progress(f"Reading {file.name}", quiet or as_json) as rows:
+            checked = dry_run(file, mapping_path, base, output, skip_invalid=skip_invalid, rows=rows)
+    except RowsRejected as error:
+        _fail_rows(as_json, error)
+    except (MappingInvalid, TableUnreadable, InputRejected) as error:
+        _fail(as_json, str(error))
+    if as_json:
+        click.echo(json.dumps({"output": str(output), "table": table_console.build_json(checked.build),
+                               **checked.report.to_json(), "annexVI": checked.completeness.to_json()},
+                              indent=2))
+    else:
+        table_console.print_build(checked.build)
+        click.echo(f"Wrote {output}.")
+        click.echo(checked.report.to_text())
+        if not quiet:
+            click.echo(checked.completeness.to_text())
+    sys.exit(0 if checked.report.conforms else 1)
+
+
+def _fail_rows(as_json: bool, error: Any) -> None:
+    from portal import table_console
+
+    if as_json:
+        click.echo(json.dumps({"error": str(error), "rows": [e.to_json() for e in error.errors]}, indent=2))
+    else:
+        table_console.print_errors(error.errors, f"Error: {error}")
+    sys.exit(1)

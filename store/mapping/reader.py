@@ -1,0 +1,109 @@
+"""Read register tables: CSV (sniffed separator, UTF-8 with or without BOM) and XLSX sheets (read-only)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from store.mapping.errors import TableUnreadable
+
+_SEPARATORS = ",;\t|"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row: its spreadsheet row number and its cells as trimmed text ('' when empty)."""
+
+    number: int
+    cells: dict[str, str]
+
+    def get(self, column: str) -> str:
+        """The cell text of `column`, '' when the column is absent or the cell empty."""
+        return self.cells.get(column, "")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A register table: its display name (file, or file#sheet), its columns and its rows."""
+
+    name: str
+    columns: tuple[str, ...]
+    rows: list[Row]
+
+
+def read_table(path: Path, sheet: str | None = None, delimiter: str | None = None) -> Table:
+    """Read a CSV file or one sheet of an XLSX workbook (default: its first sheet).
+
+    Raises:
+        TableUnreadable: missing file, unknown sheet, not UTF-8, or no header row.
+    """
+    if not path.is_file():
+        raise TableUnreadable(f"{path}: no such file.")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _read_xlsx(path, sheet)
+    return _read_csv(path, delimiter)
+
+
+def _read_csv(path: Path, delimiter: str | None) -> Table:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise TableUnreadable(f"{path}: byte {error.start} is not UTF-8; save the file as UTF-8 CSV."
+                              ) from error
+    if delimiter is None:
+        try:
+            delimiter = csv.Sniffer().sniff(text[:65536], delimiters=_SEPARATORS).delimiter
+        except csv.Error:
+            delimiter = ","
+    records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return _table(path.name, records)
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> Table:
+    import openpyxl  # imported here: only XLSX imports pay for it
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds (zip, xml, key errors) for a broken file
+        raise TableUnreadable(f"{path}: not a readable XLSX workbook ({error}).") from error
+    try:
+        if sheet is not None and sheet not in book.sheetnames:
+            raise TableUnreadable(f"{path}: no sheet named {sheet!r}; the sheets are "
+                                  f"{', '.join(book.sheetnames)}.")
+        worksheet = book[sheet] if sheet is not None else book.worksheets[0]
+        records = ([_cell_text(v) for v in values] for values in worksheet.iter_rows(values_only=True))
+        return _table(f"{path.name}#{worksheet.title}", records)
+    finally:
+        book.close()
+
+
+def _table(name: str, records: object) -> Table:
+    iterator = iter(records)  # type: ignore[call-overload]
+    header = next(iterator, None)
+    if not header or not any(str(c).strip() for c in header):
+        raise TableUnreadable(f"{name}: the first row must hold the column names, and it is empty.")
+    columns = tuple(str(c).strip() for c in header)
+    rows: list[Row] = []
+    for number, record in enumerate(iterator, start=2):
+        cells = {c: str(v).strip() for c, v in zip(columns, record, strict=False) if c and v is not None}
+        if any(cells.values()):
+            rows.append(Row(number, cells))
+    return Table(name, columns, rows)
+
+
+def _cell_text(value: object) -> str:
+    """An XLSX cell as the text a person sees: 5.0 -> '5', dates as ISO 8601."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
