@@ -47,8 +47,12 @@ def label(target: str) -> str:
 
 
 def check_columns(table: Table, mapping: TableMapping) -> None:
-    """Every column the mapping reads must be in the header: a mismatch is a mapping error, not a row one."""
-    wanted = [c for f in mapping.fields.values() for c in f.columns().values()]
+    """The key, join and required columns must be in the header (optional ones may be left out).
+
+    Raises:
+        TableUnreadable: naming the missing columns and the header found.
+    """
+    wanted = [c for f in mapping.fields.values() if f.required for c in f.columns().values()]
     wanted += [c for c in (mapping.key, mapping.qualification) if c]
     missing = [c for c in dict.fromkeys(wanted) if c not in table.columns]
     if missing:
