@@ -21,6 +21,7 @@ class Defaults:
     CONTACT_EMAIL = "info@example.org" # DCAT-AP contact point
     LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"  # licence of the published data
     DUMPS_DIR = ""                     # where dumps are written; empty = <STORE>/dumps
+    DUMPS_WATCH_SECONDS = 10.0         # how often the server checks for new data to dump; 0 = never (use `nqdb dump`)
     # -- sparql -------------------------------------------------------------------------------------
     SPARQL_TIMEOUT = 30.0              # seconds before a query is stopped and the client gets a timeout error
     SPARQL_WORKERS = 2                 # worker processes that evaluate queries

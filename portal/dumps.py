@@ -1,7 +1,154 @@
-"""Placeholder blueprint for the dumps concern; filled by its own issue."""
+"""Open-data downloads: /downloads page and /dumps/<version>/<file> with checksums, ETag and Range.
+
+Files come from store/dumps.py generations; a background thread regenerates them whenever the store
+publishes a new snapshot (another process such as `nqdb load` may have written it).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import base64
+import logging
+import threading
+from datetime import datetime
+from pathlib import Path
 
+from flask import Blueprint, Flask, Response, current_app, render_template, send_file
+from flask.blueprints import BlueprintSetupState
+from werkzeug.exceptions import NotFound, ServiceUnavailable
+
+from portal.storage import get_store
+from store import dumps
+from store.triplestore import Store, StoreNotInitialised
+
+log = logging.getLogger(__name__)
 bp = Blueprint("dumps", __name__)
+WATCHER = "nqdb.dump-watcher"
+GZIP = "application/gzip"
+
+
+def dumps_directory(app: Flask | None = None) -> Path:
+    """DUMPS_DIR of the app (default <STORE>/dumps)."""
+    app = app or current_app
+    return dumps.dumps_dir(app.extensions["nqdb.store"], str(app.config["DUMPS_DIR"]))
+
+
+def generate_now(app: Flask, wait: bool = True) -> dumps.Manifest:
+    """Generate the dumps of the app's current snapshot (a no-op when `latest` already has it)."""
+    return dumps.generate(app.extensions["nqdb.store"], dumps_directory(app), wait=wait,
+                          base_url=str(app.config["PUBLIC_BASE_URL"]),
+                          languages=[x.strip() for x in str(app.config["LANGUAGES"]).split(",") if x.strip()],
+                          license_url=str(app.config["LICENSE_URL"]))
+
+
+class DumpWatcher(threading.Thread):
+    """Polls the store version (one readlink) and regenerates the dumps after every publish."""
+
+    def __init__(self, app: Flask, interval: float) -> None:
+        super().__init__(name="nqdb-dump-watcher", daemon=True)
+        self.app, self.interval, self.stopped = app, interval, threading.Event()
+
+    def run(self) -> None:
+        store: Store = self.app.extensions["nqdb.store"]
+        while not self.stopped.is_set():
+            try:
+                if store.is_initialised() and not dumps.is_current(store, dumps_directory(self.app)):
+                    manifest = generate_now(self.app, wait=False)
+                    log.info("Dumps of snapshot %s published.", manifest.version)
+            except (dumps.DumpBusy, StoreNotInitialised):
+                pass  # another process is generating, or the store is not there yet: look again later
+            except Exception:  # a background thread must survive and say why, never die silently
+                log.exception("Dump generation failed; retrying at the next poll.")
+            self.stopped.wait(self.interval)
+
+    def stop(self) -> None:
+        """Ask the thread to finish after the current generation."""
+        self.stopped.set()
+
+
+def start_watcher(app: Flask, interval: float | None = None) -> DumpWatcher:
+    """Start the background regenerator for `app` (once per app)."""
+    if WATCHER not in app.extensions:
+        seconds = interval if interval is not None else float(app.config["DUMPS_WATCH_SECONDS"])
+        watcher = DumpWatcher(app, seconds)
+        app.extensions[WATCHER] = watcher
+        watcher.start()
+    watcher_: DumpWatcher = app.extensions[WATCHER]
+    return watcher_
+
+
+@bp.record_once
+def _on_register(state: BlueprintSetupState) -> None:
+    # Test apps (TESTING) start no thread; tests that want one call start_watcher themselves.
+    if float(state.app.config["DUMPS_WATCH_SECONDS"]) > 0 and not state.app.testing:
+        start_watcher(state.app)  # type: ignore[arg-type]
+
+
+def _manifest(version: str) -> tuple[Path, dumps.Manifest]:
+    folder = dumps.resolve(dumps_directory(), version)
+    manifest = dumps.read_manifest(folder) if folder else None
+    if folder is None or manifest is None:
+        if version == "latest":
+            raise ServiceUnavailable("The dumps are being generated for the first time; try again in a "
+                                     "minute.", retry_after=60)
+        raise NotFound(f"No dumps of version {version!r}; see /dumps/latest/manifest.json.")
+    return folder, manifest
+
+
+def _cache(response: Response, version: str) -> Response:
+    # A versioned URL never changes; `latest` must be revalidated (cheap: ETag is the SHA-256).
+    response.cache_control.public = True
+    response.cache_control.no_cache = None
+    if version == "latest":
+        response.cache_control.max_age = 60
+        response.cache_control.must_revalidate = True
+    else:
+        response.cache_control.max_age = 31536000
+        response.cache_control.immutable = True
+    return response
+
+
+@bp.get("/dumps/<version>/manifest.json")
+def manifest(version: str) -> Response:
+    """The files of one generation with their sizes, SHA-256 checksums and media types."""
+    folder, found = _manifest(version)
+    response = send_file(folder / dumps.MANIFEST, mimetype="application/json", conditional=True,
+                         last_modified=datetime.fromisoformat(found.generated), max_age=0)
+    return _cache(response, version)
+
+
+@bp.get("/dumps/<version>/SHA256SUMS")
+def checksums(version: str) -> Response:
+    """Checksums in the format of `sha256sum -c`."""
+    _, found = _manifest(version)
+    body = "".join(f"{f.sha256}  {f.name}\n" for f in found.files)
+    return _cache(Response(body, mimetype="text/plain"), version)
+
+
+@bp.get("/dumps/<version>/<name>")
+def download(version: str, name: str) -> Response:
+    """One file: ETag (its SHA-256), Last-Modified, 304, Range and Content-Disposition."""
+    folder, found = _manifest(version)
+    entry = found.file(name)
+    if entry is None:
+        raise NotFound(f"No file {name!r} in the dumps; /downloads lists them all.")
+    # The folder is resolved once: a swap of `latest` during the download cannot mix two versions.
+    response = send_file(folder / name, mimetype=GZIP if entry.compressed else entry.media_type,
+                         as_attachment=True, download_name=name, conditional=True, etag=entry.sha256,
+                         last_modified=datetime.fromisoformat(found.generated))
+    response.headers["Digest"] = f"sha-256={_b64(entry.sha256)}"
+    response.headers["X-Dump-Version"] = found.version
+    return _cache(response, version)
+
+
+def _b64(hex_digest: str) -> str:
+    return base64.b64encode(bytes.fromhex(hex_digest)).decode("ascii")
+
+
+@bp.get("/downloads")
+def downloads() -> Response:
+    """Every dump and table with its size, date and checksum."""
+    found = dumps.latest(dumps_directory())
+    store = get_store()
+    body = render_template("downloads.html", manifest=found,
+                           stale=found is not None and found.version != store.version)
+    return Response(body, mimetype="text/html")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from store import execute, graphs, metadata
+from store import changes, execute, graphs, metadata
 from store.completeness import CompletenessReport, annex_vi_completeness
 from store.formats import RdfSyntax
 from store.rdfinput import InputRejected, PreparedInput, detect_syntax, from_syntax_error, prepare
@@ -99,6 +99,7 @@ def import_file(store: Store, path: Path, dataset_id: str | None = None, *, titl
         if replaced and not replace:
             raise DatasetExists(f"Dataset {dataset_id!r} already exists; pass --replace to replace it.")
         issued = _issued(writer, graph)
+        before = changes.resource_hashes(writer.ox, graph) if replaced else {}  # for the change feed
         writer.drop_graph(graph)
         _load(writer, prepared, syntax, graph, str(path), progress)
         triples = writer.count(graph)
@@ -113,6 +114,7 @@ def import_file(store: Store, path: Path, dataset_id: str | None = None, *, titl
             _count_qualifications(writer, graph), report.conforms, report.nonconforming_qualifications(),
             completeness.dataset_score, metadata.now())
         metadata.record_dataset(writer, record, issued)
+        changes.record(writer, graph, before, changes.resource_hashes(writer.ox, graph), record.imported)
     return ImportResult(dataset_id, str(path), triples, record.qualifications, replaced, report, completeness,
                         time.perf_counter() - started)
 
