@@ -154,7 +154,8 @@ def _targets(published: Sequence[ox.NamedNode]) -> list[_Target]:
     for ext in WHOLE_FORMATS:
         syntax = rdf_by_extension(ext)
         assert syntax is not None
-        out.append(_Target(f"{WHOLE}.{ext}.gz", f"Whole database, {syntax.name}", syntax, None, tuple(published)))
+        out.append(_Target(f"{WHOLE}.{ext}.gz", f"Whole database, {syntax.name}", syntax, None,
+                           tuple(published)))
     for graph in published:
         dataset_id = graphs.dataset_id_of(graph.value)
         if dataset_id is None:
@@ -230,7 +231,7 @@ def _write_rdf(handle: ox.Store, target: _Target, path: Path) -> DumpFile:
         hashing = _HashingWriter(raw)
         # mtime=0 and no file name in the header: the same data always gives the same bytes.
         with gzip.GzipFile(filename="", mode="wb", fileobj=hashing, compresslevel=GZIP_LEVEL, mtime=0) as gz:
-            buffered = io.BufferedWriter(gz, 1 << 20)  # type: ignore[arg-type]
+            buffered = io.BufferedWriter(gz, 1 << 20)
             quads = _quads(handle, target.graphs)
             if target.syntax.is_dataset:
                 ox.serialize(quads, buffered, target.syntax.format)
@@ -258,7 +259,7 @@ class _LockFile:
             fcntl.flock(self.handle, fcntl.LOCK_EX | (0 if self.wait else fcntl.LOCK_NB))
         except BlockingIOError as error:
             self.handle.close()
-            raise DumpBusy(f"Dumps are being generated into {self.path.parent} by another process.") from error
+            raise DumpBusy(f"Dumps are being generated into {self.path.parent} elsewhere.") from error
 
     def __exit__(self, *exc: object) -> None:
         fcntl.flock(self.handle, fcntl.LOCK_UN)
