@@ -24,7 +24,8 @@ HEADER = ("id;title_en;title_fr;eqf_level;nqf_level;isced_f;language;credits;cre
           "awarding_body;knowledge_en;knowledge_fr;skills_en;autonomy_en;valid_from;modified")
 ROW = ('Q1;Plumbing;Plomberie;EQF 4;CFC Level 4;732;"fr; en";120;ECVET;2 years;ORG;"Knows pipes\nKnows valves";'
        '"Connaît les tuyaux\nConnaît les vannes";Installs pipes;Works alone;01/09/2025;2025-01-15')
-ORGS = "id,name_en,name_fr,country,city_en,address,homepage\nORG,Institute,Institut,IE,Dublin,1 Main St,https://o.example\n"
+ORGS = ("id,name_en,name_fr,country,city_en,address,homepage\n"
+        "ORG,Institute,Institut,IE,Dublin,1 Main St,https://o.example\n")
 
 
 def register(folder: Path, *rows: str, orgs: str = ORGS) -> Path:
@@ -49,7 +50,8 @@ def rejected(path: Path, mapping: Path = DEFAULT_MAPPING) -> list[CellError]:
 
 def test_register_maps_every_feature_and_conforms(tmp_path: Path) -> None:
     graph = build(register(tmp_path, ROW))
-    assert set(graph.objects(Q1, DCT.title)) == {Literal("Plumbing", lang="en"), Literal("Plomberie", lang="fr")}
+    titles = {Literal("Plumbing", lang="en"), Literal("Plomberie", lang="fr")}
+    assert set(graph.objects(Q1, DCT.title)) == titles
     assert graph.value(Q1, ELM.EQFLevel) == URIRef("http://data.europa.eu/snb/eqf/4")
     assert graph.value(Q1, ELM.NQFLevel) == URIRef("http://data.europa.eu/snb/qdr/c_baa10a4e")
     assert graph.value(Q1, ELM.ISCEDFCode) == URIRef("http://data.europa.eu/snb/isced-f/0732")
@@ -57,7 +59,8 @@ def test_register_maps_every_feature_and_conforms(tmp_path: Path) -> None:
     assert languages == {"FRA", "ENG"}  # multi-valued cell, ISO 639-1 codes
     assert str(graph.value(Q1, ELM.volumeOfLearning)) == "P2Y"
     assert len(set(graph.objects(Q1, ELM.learningOutcome))) == 4  # 2 knowledge lines + 1 skill + 1 R&A
-    assert (URIRef(f"{BASE}/id/learning-outcome/Q1-LO1"), DCT.title, Literal("Connaît les tuyaux", lang="fr")) in graph
+    first = URIRef(f"{BASE}/id/learning-outcome/Q1-LO1")
+    assert (first, DCT.title, Literal("Connaît les tuyaux", lang="fr")) in graph
     award = graph.value(Q1, ELM.awardingOpportunity)
     assert graph.value(award, ELM.awardingBody) == URIRef(f"{BASE}/id/organisation/ORG")
     period = graph.value(award, DCT.temporal)
@@ -73,7 +76,8 @@ def test_autonomy_outcomes_are_typed_skill_with_the_shared_note(tmp_path: Path) 
     graph = build(register(tmp_path, ROW))
     outcome = URIRef(f"{BASE}/id/learning-outcome/Q1-LO4")
     assert graph.value(outcome, DCT.type) == URIRef("http://data.europa.eu/snb/skill-type/skill")
-    assert graph.value(outcome, ELM.additionalNote) == URIRef(f"{BASE}/id/note/eqf-responsibility-and-autonomy")
+    shared = URIRef(f"{BASE}/id/note/eqf-responsibility-and-autonomy")
+    assert graph.value(outcome, ELM.additionalNote) == shared
 
 
 def test_vocabulary_concepts_are_not_embedded(tmp_path: Path) -> None:
@@ -123,7 +127,8 @@ def test_outcomes_from_their_own_sheet(tmp_path: Path) -> None:
     ("Q1;Plumbing;;4;CFC Level 4;0732;fr;12;ABC;;ORG;K;;;;;", "credit_system", "unknown credit system"),
     ("Q 1;Plumbing;;4;CFC Level 4;0732;fr;;;;ORG;K;;;;;", "id", "key may only contain"),
 ])
-def test_each_row_error_names_row_column_and_value(tmp_path: Path, cell: str, column: str, message: str) -> None:
+def test_each_row_error_names_row_column_and_value(tmp_path: Path, cell: str, column: str,
+                                                   message: str) -> None:
     errors = rejected(register(tmp_path, cell))
     assert [(e.row, e.column) for e in errors] == [(2, column)]
     assert message in str(errors[0]) and "row 2" in str(errors[0]) and repr(column) in str(errors[0])

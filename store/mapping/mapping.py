@@ -168,5 +168,6 @@ def _field(path: Path, table: str, target: str, raw: str | dict[str, Any], targe
                              "and 'languages' needs {lang} in the column name.")
     replacements: dict[str, Any] = spec.get("values", {})
     return Field(target, targets[target], column, languages, spec.get("language"), spec.get("separator"),
-                 spec.get("lookup", targets[target].lookup), {str(k): str(v) for k, v in replacements.items()},
+                 spec.get("lookup", targets[target].lookup),
+                 {str(k): str(v) for k, v in replacements.items()},
                  bool(spec.get("required", False)), spec.get("default"))
