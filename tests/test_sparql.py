@@ -1,0 +1,343 @@
+"""The /sparql endpoint and /queries API through Flask's test client, over a copy of the demo store."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import rdflib
+from flask import Flask
+from flask.testing import FlaskClient
+from rdflib.compare import isomorphic
+from werkzeug.test import TestResponse
+
+from portal import create_app
+from portal.sparql import close_pool, get_pool
+from store.sparql_engine import QueryShape, inspect_query, resolve_dataset
+from store.triplestore import Store
+from tests.conftest import BASE
+
+JSON = "application/sparql-results+json"
+SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+DEMO = "urn:nqdb:dataset:demo"
+QUALIFICATION = f"{BASE}/id/qualification/DEMO-0001"
+COUNT_QUALIFICATIONS = ("PREFIX elm: <http://data.europa.eu/snb/model/elm/>\n"
+                        "SELECT (COUNT(*) AS ?n) WHERE { ?q a elm:Qualification }")
+ANY_CONCEPT = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> ASK { ?c a skos:Concept }"
+
+
+class BufferedClient(FlaskClient):
+    """Reads each response at once: an unread streamed result would keep its worker busy."""
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def sparql_app(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """One portal (and one worker pool) for the whole module: the endpoint never writes."""
+    path = tmp_path_factory.mktemp("sparql") / "store"
+    shutil.copytree(demo_template, path, symlinks=True)
+    app = create_app({"TESTING": True, "STORE": str(path), "PUBLIC_BASE_URL": BASE, "SPARQL_TIMEOUT": 20})
+    app.test_client_class = BufferedClient
+    yield app
+    close_pool(app)
+
+
+@pytest.fixture
+def sparql(sparql_app: Flask) -> Iterator[FlaskClient]:
+    with sparql_app.test_client() as test_client:
+        yield test_client
+
+
+def _solutions(data: bytes) -> list[dict[str, str]]:
+    return [{k: v["value"] for k, v in row.items()} for row in json.loads(data)["results"]["bindings"]]
+
+
+def _ask(client: FlaskClient, query: str, **params: str) -> bool:
+    response = client.get("/sparql", query_string={"query": query, **params}, headers={"Accept": JSON})
+    assert response.status_code == 200, response.data
+    return bool(json.loads(response.data)["boolean"])
+
+
+# -- the three ways of sending a query ------------------------------------------------------------------
+def test_get_post_form_and_post_direct_agree(sparql: FlaskClient) -> None:
+    answers = [
+        sparql.get("/sparql", query_string={"query": COUNT_QUALIFICATIONS}, headers={"Accept": JSON}),
+        sparql.post("/sparql", data={"query": COUNT_QUALIFICATIONS}, headers={"Accept": JSON}),
+        sparql.post("/sparql", data=COUNT_QUALIFICATIONS.encode(), headers={
+            "Accept": JSON, "Content-Type": "application/sparql-query; charset=UTF-8"}),
+    ]
+    assert [r.status_code for r in answers] == [200, 200, 200]
+    assert {_solutions(r.data)[0]["n"] for r in answers} == {"64"}
+    assert all(r.mimetype == JSON for r in answers)
+
+
+@pytest.mark.parametrize(("kwargs", "status"), [
+    ({"query_string": "query=ASK%7B%7D&query=ASK%7B%7D"}, 400),
+    ({"method": "POST", "data": b"ASK {}"}, 400),  # no Content-Type
+    ({"method": "POST", "data": b"ASK {}", "content_type": "text/plain"}, 415),
+    ({"method": "POST", "data": b"ASK {}", "content_type": "application/sparql-query; charset=latin-1"}, 415),
+    ({"method": "POST", "data": b"ASK { FILTER(\"caf\xe9\") }",
+      "content_type": "application/sparql-query"}, 400),
+    ({"method": "POST", "data": b"query=ASK%7BFILTER(%22%FF%22)%7D",
+      "content_type": "application/x-www-form-urlencoded"}, 400),
+    ({"method": "POST", "data": b"", "content_type": "application/x-www-form-urlencoded"}, 400),
+    ({"query_string": "query="}, 400),
+])
+def test_protocol_misuse_is_refused(sparql: FlaskClient, kwargs: dict[str, object], status: int) -> None:
+    method = str(kwargs.pop("method", "GET"))
+    response = sparql.open("/sparql", method=method, **kwargs)  # type: ignore[arg-type]
+    assert response.status_code == status, response.data
+    assert response.mimetype == "application/problem+json"
+
+
+def test_syntax_error_gives_message_and_position(sparql: FlaskClient) -> None:
+    response = sparql.get("/sparql", query_string={"query": "SELECT * WHERE {\n  ?s ?p }"})
+    assert response.status_code == 400
+    problem = response.get_json()
+    assert problem["line"] == 2 and problem["column"] > 0
+    assert "not valid SPARQL" in problem["detail"]
+
+
+def test_wrong_method_is_405_with_allow(sparql: FlaskClient) -> None:
+    response = sparql.put("/sparql", data=b"ASK {}")
+    assert response.status_code == 405
+    assert {"GET", "POST"} <= {m.strip() for m in response.headers["Allow"].split(",")}
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_head_answers_headers_only(sparql: FlaskClient) -> None:
+    response = sparql.head("/sparql", query_string={"query": COUNT_QUALIFICATIONS}, headers={"Accept": JSON})
+    assert response.status_code == 200 and response.mimetype == JSON and response.data == b""
+    assert sparql.head("/sparql", headers={"Accept": "text/turtle"}).status_code == 200
+
+
+def test_cors_preflight_and_simple_requests(sparql: FlaskClient) -> None:
+    preflight = sparql.options("/sparql", headers={
+        "Origin": "https://example.org", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type"})
+    assert preflight.status_code == 204
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    assert preflight.headers["Access-Control-Allow-Headers"] == "content-type"
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+    response = sparql.get("/sparql", query_string={"query": "ASK {}"}, headers={"Origin": "https://example.org"})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+# -- read-only --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("kwargs", [
+    {"query_string": {"update": "INSERT DATA { <urn:x> <urn:x> <urn:x> }"}},
+    {"method": "POST", "data": {"update": "INSERT DATA { <urn:x> <urn:x> <urn:x> }"}},
+    {"method": "POST", "data": b"INSERT DATA { <urn:x> <urn:x> <urn:x> }",
+     "content_type": "application/sparql-update"},
+    {"query_string": {"query": "INSERT DATA { <urn:x> <urn:x> <urn:x> }"}},
+    {"method": "POST", "data": b"# sneaky\nPREFIX x: <urn:x>\nDELETE WHERE { ?s ?p ?o }",
+     "content_type": "application/sparql-query"},
+    {"query_string": {"query": "DROP ALL"}},
+])
+def test_updates_are_refused_and_nothing_is_written(sparql_app: Flask, sparql: FlaskClient,
+                                                    kwargs: dict[str, object]) -> None:
+    store = Store(sparql_app.config["STORE"])
+    version, quads = store.version, store.count_quads()
+    method = str(kwargs.pop("method", "GET"))
+    response = sparql.open("/sparql", method=method, **kwargs)  # type: ignore[arg-type]
+    assert response.status_code == 403, response.data
+    assert "read-only" in response.get_json()["detail"]
+    assert (store.version, store.count_quads()) == (version, quads)
+    assert not _ask(sparql, "ASK { <urn:x> ?p ?o }")
+
+
+# -- result formats and negotiation -----------------------------------------------------------------------
+@pytest.mark.parametrize(("accept", "media_type"), [
+    (JSON, JSON), ("application/sparql-results+xml", "application/sparql-results+xml"),
+    ("text/csv", "text/csv"), ("text/tab-separated-values", "text/tab-separated-values"),
+    ("*/*", JSON), ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"),
+])
+def test_select_result_formats(sparql: FlaskClient, accept: str, media_type: str) -> None:
+    response = sparql.get("/sparql", query_string={"query": COUNT_QUALIFICATIONS}, headers={"Accept": accept})
+    assert response.status_code == 200 and response.mimetype == media_type
+    assert b"64" in response.data
+    assert "Accept" in response.headers["Vary"]
+
+
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")  # rdflib's JSON-LD
+@pytest.mark.parametrize("media_type", ["text/turtle", "application/n-triples", "application/rdf+xml",
+                                        "application/ld+json", "application/n-quads"])
+def test_describe_result_formats(sparql: FlaskClient, media_type: str) -> None:
+    response = sparql.get("/sparql", query_string={"query": f"DESCRIBE <{QUALIFICATION}>"},
+                          headers={"Accept": media_type})
+    assert response.status_code == 200 and response.mimetype == media_type
+    # a graph result in N-Quads has only default-graph quads: N-Triples lines
+    parse_as = {"application/ld+json": "json-ld", "application/n-quads": "nt"}.get(media_type, media_type)
+    graph = rdflib.Graph()
+    graph.parse(io.BytesIO(response.data), format=parse_as)
+    assert (rdflib.URIRef(QUALIFICATION), None, None) in graph
+
+
+def test_construct_is_isomorphic_across_formats(sparql: FlaskClient) -> None:
+    query = f"CONSTRUCT {{ <{QUALIFICATION}> ?p ?o }} WHERE {{ <{QUALIFICATION}> ?p ?o }}"
+    graphs = []
+    for media_type, parse_as in (("text/turtle", "turtle"), ("application/rdf+xml", "xml")):
+        response = sparql.post("/sparql", data={"query": query}, headers={"Accept": media_type})
+        graphs.append(rdflib.Graph().parse(io.BytesIO(response.data), format=parse_as))
+    assert len(graphs[0]) > 10
+    assert isomorphic(graphs[0], graphs[1])
+
+
+def test_ask_result_formats(sparql: FlaskClient) -> None:
+    xml = sparql.get("/sparql", query_string={"query": ANY_CONCEPT},
+                     headers={"Accept": "application/sparql-results+xml"})
+    assert b"<boolean>true</boolean>" in xml.data
+
+
+@pytest.mark.parametrize(("query", "accept"), [
+    (COUNT_QUALIFICATIONS, "text/turtle"), (f"DESCRIBE <{QUALIFICATION}>", JSON),
+    (COUNT_QUALIFICATIONS, "image/png"),
+])
+def test_nothing_acceptable_is_406(sparql: FlaskClient, query: str, accept: str) -> None:
+    response = sparql.get("/sparql", query_string={"query": query}, headers={"Accept": accept})
+    assert response.status_code == 406
+
+
+# -- the dataset -----------------------------------------------------------------------------------------
+def test_default_graph_is_the_union_of_published_graphs(sparql: FlaskClient) -> None:
+    assert _ask(sparql, ANY_CONCEPT)  # vocabularies
+    assert _ask(sparql, f"ASK {{ <{QUALIFICATION}> ?p ?o }}")  # datasets
+    assert not _ask(sparql, "ASK { GRAPH <urn:nqdb:metadata> { ?s ?p ?o } }")
+    graphs = sparql.get("/sparql", query_string={"query": "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }"},
+                        headers={"Accept": JSON})
+    names = {row["g"] for row in _solutions(graphs.data)}
+    assert DEMO in names and "urn:nqdb:metadata" not in names
+
+
+def test_default_graph_uri_defines_the_dataset(sparql: FlaskClient) -> None:
+    assert not _ask(sparql, ANY_CONCEPT, **{"default-graph-uri": DEMO})  # control: vocabularies invisible
+    assert _ask(sparql, f"ASK {{ <{QUALIFICATION}> ?p ?o }}", **{"default-graph-uri": DEMO})
+    assert not _ask(sparql, "ASK { ?s ?p ?o }", **{"default-graph-uri": "urn:nqdb:metadata"})
+    in_a_graph = f"ASK {{ GRAPH ?g {{ <{QUALIFICATION}> ?p ?o }} }}"
+    assert not _ask(sparql, in_a_graph, **{"default-graph-uri": DEMO})
+
+
+def test_named_graph_uri_limits_graph_patterns(sparql: FlaskClient) -> None:
+    query = "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }"
+    response = sparql.post("/sparql", data=query.encode(), query_string={"named-graph-uri": DEMO},
+                           headers={"Content-Type": "application/sparql-query", "Accept": JSON})
+    assert _solutions(response.data) == [{"g": DEMO}]
+    assert not _ask(sparql, ANY_CONCEPT, **{"named-graph-uri": DEMO})  # default graph now empty
+
+
+def test_from_clauses_and_protocol_parameters_win_over_them(sparql: FlaskClient) -> None:
+    from_demo = ANY_CONCEPT.replace("ASK", f"ASK FROM <{DEMO}>")
+    assert not _ask(sparql, from_demo)
+    vocabulary = "urn:nqdb:vocabulary:eqf"
+    assert _ask(sparql, from_demo, **{"default-graph-uri": vocabulary})
+    assert not _ask(sparql, "ASK FROM <urn:nqdb:metadata> { ?s ?p ?o }")
+
+
+def test_inspect_query_reads_form_and_dataset_clauses() -> None:
+    shape = inspect_query("# a comment with FROM <urn:no>\nPREFIX g: <urn:nqdb:dataset:>\n"
+                          "select * FROM g:demo FROM NAMED <urn:b> WHERE { ?s ?p \"FROM <urn:c>\" }")
+    assert shape == QueryShape("SELECT", ("urn:nqdb:dataset:demo",), ("urn:b",))
+    assert inspect_query("BASE <urn:x> with <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }").form == "UPDATE"
+    assert inspect_query("CONSTRUCT { ?s ?p ?o } FROM <urn:a> WHERE { ?s ?p ?o }").from_graphs == ("urn:a",)
+    assert resolve_dataset(QueryShape("ASK"), ["urn:a", "urn:z"], [], ["urn:a", "urn:b"]) == (("urn:a",), ())
+
+
+# -- row limit, service description, page ---------------------------------------------------------------
+@pytest.mark.parametrize("accept", [JSON, "application/sparql-results+xml", "text/csv",
+                                    "text/tab-separated-values"])
+def test_row_limit_is_announced(sparql_app: Flask, sparql: FlaskClient, accept: str) -> None:
+    sparql_app.config["SPARQL_ROW_LIMIT"] = 5
+    try:
+        query = "PREFIX dct: <http://purl.org/dc/terms/> SELECT ?s ?t WHERE { ?s dct:title ?t }"
+        response = sparql.get("/sparql", query_string={"query": query}, headers={"Accept": accept})
+    finally:
+        sparql_app.config["SPARQL_ROW_LIMIT"] = 0
+    assert response.headers["NQDB-Row-Limit"] == "5" and response.headers["NQDB-Truncated"] == "true"
+    if accept == JSON:
+        rows = json.loads(response.data)["results"]["bindings"]
+        assert len(rows) == 5 and "xml:lang" in rows[0]["t"]
+    elif accept.startswith("text/"):
+        assert len(response.data.decode().strip().splitlines()) == 6
+
+
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
+def test_service_description(sparql: FlaskClient) -> None:
+    response = sparql.get("/sparql", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200 and response.mimetype == "text/turtle"
+    graph = rdflib.Graph().parse(data=response.data, format="turtle")
+    service = rdflib.URIRef(f"{BASE}/sparql")
+    assert (service, SD.endpoint, service) in graph
+    assert (service, SD.supportedLanguage, SD.SPARQL11Query) in graph
+    assert len(list(graph.objects(service, SD.resultFormat))) >= 9
+    assert (None, rdflib.RDFS.seeAlso, rdflib.URIRef(f"{BASE}/.well-known/void")) in graph
+    assert (None, SD.name, rdflib.URIRef(DEMO)) in graph
+    assert (None, SD.name, rdflib.URIRef("urn:nqdb:metadata")) not in graph
+    jsonld = sparql.get("/sparql", headers={"Accept": "application/ld+json"})
+    assert isomorphic(graph, rdflib.Graph().parse(data=jsonld.data, format="json-ld"))
+
+
+def test_browsers_get_the_query_page(sparql: FlaskClient) -> None:
+    response = sparql.get("/sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    page = response.data.decode()
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert "sparql.js" in page and "Qualifications linked to an ESCO skill" in page
+    assert "PREFIX elm: &lt;http://data.europa.eu/snb/model/elm/&gt;" in page
+    assert "//" not in page.split("sparql.js")[0].rsplit("src=", 1)[1].split("static")[0]  # no CDN
+
+
+# -- named queries ---------------------------------------------------------------------------------------
+def test_queries_lists_examples_with_parameters(sparql: FlaskClient) -> None:
+    listing = sparql.get("/queries", headers={"Accept": "application/json"}).get_json()["queries"]
+    by_name = {q["name"]: q for q in listing}
+    mentioning = by_name["example_learning_outcomes_mentioning"]["parameters"]
+    assert {"name": "term", "kind": "literal"} in mentioning
+    by_level = by_name["example_qualifications_by_eqf_level"]["parameters"]
+    assert by_level == [{"name": "eqfLevel", "kind": "IRI"}]
+    assert all(name.startswith("example_") for name in by_name)
+    html = sparql.get("/queries", headers={"Accept": "text/html"})
+    assert html.mimetype == "text/html" and b"Learning outcomes that mention a term" in html.data
+
+
+def test_named_query_binds_parameters(sparql: FlaskClient) -> None:
+    response = sparql.get("/queries/example_qualifications_by_eqf_level",
+                          query_string={"eqfLevel": "http://data.europa.eu/snb/eqf/5"},
+                          headers={"Accept": JSON})
+    rows = _solutions(response.data)
+    assert rows and {r["eqfLevel"] for r in rows} == {"http://data.europa.eu/snb/eqf/5"}
+    outcomes = sparql.get("/queries/example_learning_outcomes_mentioning", query_string={"term": "BUDGET"},
+                          headers={"Accept": "text/csv"})
+    assert outcomes.status_code == 200 and b"budgets" in outcomes.data
+
+
+def test_named_query_literal_is_never_pasted(sparql: FlaskClient) -> None:
+    response = sparql.get("/queries/example_learning_outcomes_mentioning",
+                          query_string={"term": '") } } INSERT DATA { <urn:x> <urn:x> <urn:x> } #'},
+                          headers={"Accept": JSON})
+    assert response.status_code == 200 and _solutions(response.data) == []
+
+
+@pytest.mark.parametrize(("path", "status"), [
+    ("/queries/example_qualifications_by_eqf_level?level=1", 400),
+    ("/queries/example_qualifications_by_eqf_level?eqfLevel=not%20an%20iri", 400),
+    ("/queries/nope", 404), ("/queries/list_datasets", 404),
+])
+def test_named_query_errors(sparql: FlaskClient, path: str, status: int) -> None:
+    assert sparql.get(path, headers={"Accept": JSON}).status_code == status
+
+
+def test_close_pool_stops_the_workers(demo_store: Store) -> None:
+    app = create_app({"TESTING": True, "STORE": str(demo_store.path), "SPARQL_WORKERS": 1})
+    with app.test_request_context():
+        pool = get_pool()
+    processes = [w.process for w in pool._idle]
+    assert all(p.is_alive() for p in processes)
+    close_pool(app)
+    assert not any(p.is_alive() for p in processes)
