@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -295,3 +297,51 @@ def _fail_rows(as_json: bool, error: Any) -> None:
     else:
         table_console.print_errors(error.errors, f"Error: {error}")
     sys.exit(1)
+
+
+@main.command()
+@click.option("--dumps-dir", type=click.Path(file_okay=False, path_type=Path), envvar="NQDB_DUMPS_DIR",
+              help="Where dumps go (env NQDB_DUMPS_DIR; default <store>/dumps).")
+@click.option("--base", envvar="NQDB_PUBLIC_BASE_URL", default="http://127.0.0.1:8000", show_default=True,
+              help="Public base URL written into the tables' Data Package (env NQDB_PUBLIC_BASE_URL).")
+@click.option("--languages", envvar="NQDB_LANGUAGES", default="en,fr", show_default=True,
+              help="Languages of the tables' text columns (env NQDB_LANGUAGES).")
+@click.option("--license", "license_url", envvar="NQDB_LICENSE_URL",
+              default="https://creativecommons.org/licenses/by/4.0/", show_default=True, help="Licence URL.")
+@STORE_OPTION
+@JSON_OPTION
+@QUIET_OPTION
+def dump(dumps_dir: Path | None, base: str, languages: str, license_url: str, store_path: Path, as_json: bool,
+         quiet: bool) -> None:
+    """Generate every open-data dump and table of the published snapshot, then swap them in atomically."""
+    from store import dumps as store_dumps
+
+    store = Store(store_path)
+    if not store.is_initialised():
+        _fail(as_json, f"No NQDB store at {store_path}; run `nqdb init --store {store_path}`.")
+    directory = store_dumps.dumps_dir(store, str(dumps_dir or ""))
+    with _dump_progress(quiet or as_json) as progress:
+        manifest = store_dumps.generate(store, directory, base_url=base, wait=True, progress=progress,
+                                        languages=[x.strip() for x in languages.split(",") if x.strip()],
+                                        license_url=license_url)
+    if as_json:
+        click.echo(json.dumps({"directory": str(directory), **manifest.to_json()}, indent=2))
+    else:
+        size = sum(f.bytes for f in manifest.files)
+        click.echo(f"Dumps of snapshot {manifest.version} in {directory / 'latest'}: "
+                   f"{len(manifest.files)} files, {size:,} bytes.")
+
+
+@contextmanager
+def _dump_progress(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A bar over the files of a generation (in the style of portal/console.py), or nothing when quiet."""
+    if quiet or not console.err.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("Generating dumps: {task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=console.err, transient=True) as bar:
+        task = bar.add_task("snapshot", total=None)
+        yield lambda name, done, total: bar.update(task, description=name, completed=done, total=total)

@@ -1,0 +1,39 @@
+"""Shared by the open-data tests: a demo store with its dumps generated once per session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from portal import create_app
+from store import dumps
+from store.triplestore import Store
+from tests.conftest import BASE
+
+LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+_TEMPLATE: list[Path] = []
+
+
+def dumped_template(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Path:
+    """A copy of the demo store with its dumps in <store>/dumps, generated once per session."""
+    if not _TEMPLATE:
+        path = tmp_path_factory.mktemp("dumped") / "store"
+        shutil.copytree(demo_template, path, symlinks=True)
+        store = Store(path)
+        dumps.generate(store, dumps.dumps_dir(store), base_url=BASE, languages=["en", "fr"], license_url=LICENSE)
+        _TEMPLATE.append(path)
+    return _TEMPLATE[0]
+
+
+def copy_store(template: Path, target: Path) -> Store:
+    """A private copy of a store directory (symlinks kept, so `current` and `latest` stay relative)."""
+    shutil.copytree(template, target, symlinks=True)
+    return Store(target)
+
+
+def open_data_app(store: Store, **config: object) -> Flask:
+    """A test app over `store` with IRIs under BASE."""
+    return create_app({"TESTING": True, "STORE": str(store.path), "PUBLIC_BASE_URL": BASE, **config})
