@@ -1,4 +1,4 @@
-"""Benchmark /sparql (waitress + worker processes) against `oxigraph serve-read-only` on a copy of the same data.
+"""Benchmark /sparql (waitress + worker processes) against `oxigraph serve-read-only` on the same data.
 
 Usage: python -m tests.bench.bench_sparql 10000 [--seconds 5] [--work /tmp/nqdb-bench-sparql]
 Builds a store of N generated qualifications (tests/bench/generate.py), copies its snapshot for the oxigraph
@@ -27,7 +27,8 @@ QUERIES = {
     "small SELECT": "SELECT ?title WHERE {{ <{q}> <http://purl.org/dc/terms/title> ?title }}",
     "DESCRIBE one qualification": "DESCRIBE <{q}>",
 }
-ACCEPT = {"small SELECT": "application/sparql-results+json", "DESCRIBE one qualification": "application/n-triples"}
+ACCEPT = {"small SELECT": "application/sparql-results+json",
+          "DESCRIBE one qualification": "application/n-triples"}
 
 
 def build_store(n: int, work: Path) -> Path:
@@ -69,7 +70,8 @@ def wait_until_up(port: int, path: str) -> None:
     raise RuntimeError(f"server on port {port} did not start")
 
 
-def load(port: int, path: str, query: str, accept: str, n: int, clients: int, seconds: float) -> dict[str, float]:
+def load(port: int, path: str, query: str, accept: str, n: int, clients: int,
+         seconds: float) -> dict[str, float]:
     """`clients` threads with keep-alive connections sending GETs for `seconds`; req/s, p50, p99 in ms."""
     latencies: list[float] = []
     errors = [0]
@@ -115,10 +117,11 @@ def main() -> None:
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(store / "current", copy)
     ours, theirs = 18931, 18932
-    portal = subprocess.Popen([sys.executable, "-m", "tests.bench.bench_sparql", "--serve", str(store), str(ours)])
-    oxigraph = subprocess.Popen(["oxigraph", "serve-read-only", "--location", str(copy), "--union-default-graph",
-                                 "--bind", f"127.0.0.1:{theirs}"], stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+    portal = subprocess.Popen([sys.executable, "-m", "tests.bench.bench_sparql", "--serve", str(store),
+                               str(ours)])
+    oxigraph = subprocess.Popen(["oxigraph", "serve-read-only", "--location", str(copy),
+                                 "--union-default-graph", "--bind", f"127.0.0.1:{theirs}"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_until_up(ours, "/sparql?query=ASK%7B%7D")
         wait_until_up(theirs, "/query?query=ASK%7B%7D")
@@ -130,7 +133,8 @@ def main() -> None:
                 load(theirs, "/query", query, ACCEPT[name], args.n, clients, 1.0)
                 b = load(theirs, "/query", query, ACCEPT[name], args.n, clients, args.seconds)
                 rows.append(f"| {name} | {clients} | {a['rps']:.0f} | {a['p50']:.1f} / {a['p99']:.1f} | "
-                            f"{b['rps']:.0f} | {b['p50']:.1f} / {b['p99']:.1f} | {a['rps'] / b['rps']:.2f}x | "
+                            f"{b['rps']:.0f} | {b['p50']:.1f} / {b['p99']:.1f} | "
+                            f"{a['rps'] / b['rps']:.2f}x | "
                             f"{a['errors'] + b['errors']} |")
                 print(rows[-1], flush=True)
     finally:
@@ -138,7 +142,8 @@ def main() -> None:
         oxigraph.terminate()
         portal.wait(timeout=10)
         oxigraph.wait(timeout=10)
-    print(f"\n{args.n} qualifications; python -m tests.bench.bench_sparql {args.n} --seconds {args.seconds:g}\n")
+    command = f"python -m tests.bench.bench_sparql {args.n} --seconds {args.seconds:g}"
+    print(f"\n{args.n} qualifications; {command}\n")
     print("| query | clients | NQDB req/s | NQDB p50 / p99 ms | oxigraph req/s | oxigraph p50 / p99 ms | "
           "ratio | errors |\n|---|---|---|---|---|---|---|---|")
     print("\n".join(rows))
