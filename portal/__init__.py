@@ -8,7 +8,19 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import catalog, config, dumps, feed, named_queries, pages, problems, resources, sparql, storage
+from portal import (
+    browse,
+    catalog,
+    config,
+    dumps,
+    feed,
+    named_queries,
+    pages,
+    problems,
+    resources,
+    sparql,
+    storage,
+)
 from store.paths import STATIC
 
 
@@ -25,6 +37,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
                                 x_port=proxies, x_prefix=proxies)
     storage.init_app(app)
     problems.init_app(app)
-    for blueprint in (pages.bp, resources.bp, sparql.bp, named_queries.bp, dumps.bp, catalog.bp, feed.bp):
+    for blueprint in (pages.bp, resources.bp, browse.bp, sparql.bp, named_queries.bp, dumps.bp, catalog.bp,
+                      feed.bp):
         app.register_blueprint(blueprint)
     return app

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from store import jsonld, queries
 from store.formats import rdf_by_media_type
 from store.namespaces import PREFIXES
+from store.statistics import DatasetInfo
 from store.terms import Term, to_term
 from store.triplestore import Store
 
@@ -24,6 +25,7 @@ DESCRIBE_QUERY = "describe_resource"
 TURTLE_PREFIXES: dict[str, str] = {**PREFIXES, "esco": "http://data.europa.eu/esco/skill/"}
 
 PlainTriple = tuple[Term, Term, Term]
+_Node = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
 def describe_graph(store: Store, iri: str) -> list[ox.Triple]:
@@ -35,7 +37,8 @@ def describe_graph(store: Store, iri: str) -> list[ox.Triple]:
     assert isinstance(result, ox.QueryTriples)
     subject = ox.NamedNode(iri)
     # Grouped by subject, the resource first: Turtle and RDF/XML then read like a record.
-    ordered = sorted(dict.fromkeys(result), key=lambda t: (t.subject != subject, str(t.subject), str(t.predicate)))
+    ordered = sorted(dict.fromkeys(result),
+                     key=lambda t: (t.subject != subject, str(t.subject), str(t.predicate)))
     return relabel_blank_nodes(ordered)
 
 
@@ -43,7 +46,7 @@ def relabel_blank_nodes(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
     """The same triples with every blank node replaced by a new, random one (one per original)."""
     fresh: dict[ox.BlankNode, ox.BlankNode] = {}
 
-    def swap(node: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple:
+    def swap(node: _Node) -> _Node:
         if isinstance(node, ox.BlankNode):
             return fresh.setdefault(node, ox.BlankNode())
         return node
@@ -98,3 +101,19 @@ def published_at(store: Store) -> datetime:
 def _published_at(store: Store, version: str) -> datetime:
     stamp = os.lstat(store.path / "current").st_mtime if version else 0.0
     return datetime.fromtimestamp(int(stamp), UTC)
+
+
+def describe_dataset(info: DatasetInfo, iri: str, media_type: str) -> bytes:
+    """A DCAT description of one published dataset, from what the importer recorded."""
+    node = ox.NamedNode(iri)
+    dcat, dct, void = "http://www.w3.org/ns/dcat#", "http://purl.org/dc/terms/", "http://rdfs.org/ns/void#"
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    facts: list[tuple[str, ox.NamedNode | ox.Literal]] = [
+        ("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", ox.NamedNode(dcat + "Dataset")),
+        (dct + "identifier", ox.Literal(info.dataset_id)),
+        (dct + "title", ox.Literal(info.title)),
+        (void + "triples", ox.Literal(str(info.triples), datatype=ox.NamedNode(xsd + "integer"))),
+    ]
+    facts += [(dct + name, ox.Literal(value, datatype=ox.NamedNode(xsd + "dateTime")))
+              for name, value in (("issued", info.issued), ("modified", info.modified)) if value]
+    return serialize([ox.Triple(node, ox.NamedNode(p), o) for p, o in facts], media_type)
