@@ -22,7 +22,8 @@ DCT = rdflib.Namespace("http://purl.org/dc/terms/")
 Q1 = URIRef(f"{BASE}/id/qualification/Q1")
 HEADER = ("id;title_en;title_fr;eqf_level;nqf_level;isced_f;language;credits;credit_system;volume;"
           "awarding_body;knowledge_en;knowledge_fr;skills_en;autonomy_en;valid_from;modified")
-ROW = ('Q1;Plumbing;Plomberie;EQF 4;CFC Level 4;732;"fr; en";120;ECVET;2 years;ORG;"Knows pipes\nKnows valves";'
+ROW = ('Q1;Plumbing;Plomberie;EQF 4;CFC Level 4;732;"fr; en";120;ECVET;2 years;ORG;'
+       '"Knows pipes\nKnows valves";'
        '"Connaît les tuyaux\nConnaît les vannes";Installs pipes;Works alone;01/09/2025;2025-01-15')
 ORGS = ("id,name_en,name_fr,country,city_en,address,homepage\n"
         "ORG,Institute,Institut,IE,Dublin,1 Main St,https://o.example\n")
