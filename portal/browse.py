@@ -51,7 +51,8 @@ def _index(store: Store, version: str) -> Index:
     return Index(_entries(store.select_terms("list_qualifications"), "qualification", "title",
                           "eqfLevel"),
                  _entries(store.select_terms("list_organisations"), "organisation", "name", None),
-                 _entries(store.select_terms("count_qualifications_by_field"), "field", "label", "qualifications"))
+                 _entries(store.select_terms("count_qualifications_by_field"), "field", "label",
+                          "qualifications"))
 
 
 def _entries(rows: list[dict[str, Term]], key: str, label: str, note: str | None) -> tuple[Entry, ...]:

@@ -26,7 +26,8 @@ UI: dict[str, dict[str, str]] = {
     },
     "fr": {
         "qualification": "Certification", "organisation": "Organisation", "concept": "Concept",
-        "dataset": "Jeu de données", "resource": "Ressource", "language": "Langue", "description": "Description",
+        "dataset": "Jeu de données", "resource": "Ressource", "language": "Langue",
+        "description": "Description",
         "field": "Domaine d'études et de formation (CITE-F)", "country": "Pays ou région",
         "eqf": "Niveau CEC", "nqf": "Niveau du cadre national", "outcomes": "Acquis d'apprentissage",
         "knowledge": "Savoirs", "skills": "Aptitudes",
