@@ -98,7 +98,13 @@ def _rows(graph: Graph, iri: str) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     for predicate, objects in sorted(graph.facts.get(iri, {}).items()):
         for term in sorted(objects, key=lambda t: t.value):
-            value = graph.link(term.value) if term.is_iri else {"text": term.value, "lang": term.language}
+            if term.is_iri and (term.value in graph.facts or href_for(term.value).startswith("/")
+                                and not href_for(term.value).startswith(f"{request.script_root}/resource")):
+                value = graph.link(term.value)  # described here or minted by us: a page exists
+            elif term.is_iri:
+                value = {"text": term.value, "lang": None, "external": term.value}
+            else:
+                value = {"text": term.value, "lang": term.language}
             rows.append({"property": predicate, "value": value})
     return rows
 
