@@ -93,6 +93,9 @@ def worker_main(conn: Connection) -> None:
         if failure is not None:
             conn.send(("abort", failure.detail))
             continue
+        if not channel.started and channel.head is not None:  # small result: one message, one wake-up
+            conn.send(("whole", *channel.head, bytes(channel.buffer)))
+            continue
         channel.flush()
         conn.send(("end",))
 
@@ -131,15 +134,18 @@ class _Worker:
 class ResultStream:
     """A result being streamed from a worker: media type, headers, then the body in chunks."""
 
-    def __init__(self, pool: WorkerPool, worker: _Worker, deadline: float, media_type: str,
-                 headers: dict[str, str]) -> None:
+    def __init__(self, pool: WorkerPool, worker: _Worker | None, deadline: float, media_type: str,
+                 headers: dict[str, str], whole: bytes | None = None) -> None:
         self.pool, self.worker, self.deadline = pool, worker, deadline
         self.media_type, self.headers = media_type, headers
-        self.finished = False
-        self.closed = False
+        self.whole = whole
+        self.finished = worker is None  # a small result arrives whole, its worker already released
+        self.closed = worker is None
 
     def __iter__(self) -> Iterator[bytes]:
-        while not self.finished:
+        if self.whole is not None:
+            yield self.whole
+        while not self.finished and self.worker is not None:
             try:
                 message = self.worker.receive(self.deadline)
             except (QueryTimeout, EOFError, OSError):
@@ -161,7 +167,7 @@ class ResultStream:
 
     def close(self) -> None:
         """Give the worker back when the result was read to the end, else kill it (client went away)."""
-        if self.closed:
+        if self.closed or self.worker is None:
             return
         self.closed = True
         self.pool.release(self.worker, healthy=self.finished)
@@ -200,6 +206,9 @@ class WorkerPool:
         if message[0] == "error":
             self.release(worker, healthy=True)
             raise QueryFailed(QueryFailure(message[1], message[2], message[3]))
+        if message[0] == "whole":
+            self.release(worker, healthy=True)
+            return ResultStream(self, None, deadline, message[1], message[2], message[3])
         if message[0] != "head":
             self.release(worker, healthy=False)
             raise QueryFailed(QueryFailure(500, str(message[-1])))
