@@ -76,28 +76,40 @@ def score(mandatory_present: int, optional_present: int) -> float:
     return (MANDATORY_WEIGHT * mandatory_present + OPTIONAL_WEIGHT * optional_present) / total
 
 
-def _flag(solution: pyoxigraph.QuerySolution, name: str) -> bool:
-    term = solution[name]
-    return isinstance(term, Literal) and term.value == "true"
+def _titles(ox_store: pyoxigraph.Store, graph: NamedNode) -> dict[str, str | None]:
+    """Every qualification with one title, English preferred."""
+    solutions = ox_store.query(queries.load("completeness_qualification_titles"), default_graph=graph)
+    assert isinstance(solutions, QuerySolutions)
+    titles: dict[str, str | None] = {}
+    for s in solutions:
+        iri, title = s["qualification"].value, s["title"]
+        if isinstance(title, Literal) and (titles.get(iri) is None or title.language == "en"):
+            titles[iri] = title.value
+        else:
+            titles.setdefault(iri, None)
+    return titles
 
 
 def annex_vi_completeness(ox_store: pyoxigraph.Store, data_graph: str) -> CompletenessReport:
-    """Check every elm:Qualification of a dataset graph for the EQF Annex VI elements, in one query."""
-    solutions = ox_store.query(queries.load("completeness_annex_vi"), default_graph=NamedNode(data_graph))
+    """Check every elm:Qualification of a dataset graph for the Annex VI elements (two set-based queries)."""
+    graph = NamedNode(data_graph)
+    titles = _titles(ox_store, graph)
+    solutions = ox_store.query(queries.load("completeness_annex_vi"), default_graph=graph)
     assert isinstance(solutions, QuerySolutions)
-    seen: dict[str, QualificationCompleteness] = {}
+    found: dict[str, set[str]] = {}
     for s in solutions:
         iri = s["qualification"].value
-        if iri in seen:
-            continue
-        title = s["title"] or s["anyTitle"]
-        present_m = [n for v, n in MANDATORY if _flag(s, v)]
-        present_o = [n for v, n in OPTIONAL if _flag(s, v)]
-        seen[iri] = QualificationCompleteness(
-            iri=iri, title=title.value if title is not None else None, present=tuple(present_m + present_o),
-            missing_mandatory=tuple(n for _, n in MANDATORY if n not in present_m),
-            missing_optional=tuple(n for _, n in OPTIONAL if n not in present_o),
-            score=score(len(present_m), len(present_o)))
-    per = sorted(seen.values(), key=lambda q: q.iri)
+        if iri in titles and isinstance(s["elements"], Literal):
+            found[iri] = set(s["elements"].value.split())
+    per = []
+    for iri in sorted(titles):
+        present = found.get(iri, set())
+        present_m = [n for v, n in MANDATORY if v in present]
+        present_o = [n for v, n in OPTIONAL if v in present]
+        per.append(QualificationCompleteness(
+            iri=iri, title=titles[iri], present=tuple(present_m + present_o),
+            missing_mandatory=tuple(n for v, n in MANDATORY if v not in present),
+            missing_optional=tuple(n for v, n in OPTIONAL if v not in present),
+            score=score(len(present_m), len(present_o))))
     dataset = sum(q.score for q in per) / len(per) if per else 0.0
     return CompletenessReport(per_qualification=per, dataset_score=dataset)
