@@ -38,7 +38,8 @@ def import_json(result: ImportResult) -> dict[str, object]:
             "conforms": result.report.conforms,
             "nonconforming": sorted(result.report.nonconforming_qualifications()),
             "violations": len(result.report.violations),
-            "annexVIScore": result.completeness.dataset_score, "seconds": round(result.seconds, 3)}
+            "annexVIScore": result.completeness.dataset_score, "seconds": round(result.seconds, 3),
+            "phases": result.phases}
 
 
 def print_import(result: ImportResult) -> None:
