@@ -22,7 +22,8 @@ QUALIFICATION = "/id/qualification/DEMO-0041"
 def test_qualification_page_shows_annex_vi_elements(client: FlaskClient) -> None:
     page = client.get(QUALIFICATION, headers=HTML).get_data(as_text=True)
     for heading in ("EQF level", "NQF level", "Field of education", "Country or region", "Awarding body",
-                    "Credit points", "Quality assurance", "Entry requirements", "Ways to acquire", "ESCO skills",
+                    "Credit points", "Quality assurance", "Entry requirements", "Ways to acquire",
+                    "ESCO skills",
                     "Knowledge", "Skills", "Responsibility and autonomy"):
         assert heading in page, heading
     assert "Bachelor of Nursing" in page
@@ -32,7 +33,8 @@ def test_qualification_page_shows_annex_vi_elements(client: FlaskClient) -> None
 
 
 def test_french_from_accept_language_and_switch_with_visible_fallback(client: FlaskClient) -> None:
-    french = client.get(QUALIFICATION, headers={**HTML, "Accept-Language": "fr-BE,fr;q=0.9"}).get_data(as_text=True)
+    headers = {**HTML, "Accept-Language": "fr-BE,fr;q=0.9"}
+    french = client.get(QUALIFICATION, headers=headers).get_data(as_text=True)
     assert "Bachelier infirmier responsable de soins généraux" in french and "Savoirs" in french
     assert '<html lang="fr">' in french
     assert "Non disponible en français" in french  # EQF level labels exist only in English
@@ -55,7 +57,8 @@ def test_title_with_script_is_escaped(tmp_path: Path, empty_store: Store) -> Non
         '"Certificate in Plumbing"@en', '"<script>alert(1)</script> Plumbing"@en')
     (tmp_path / "evil.ttl").write_text(evil, encoding="utf-8")
     importer.import_file(empty_store, tmp_path / "evil.ttl", "evil")
-    client = create_app({"TESTING": True, "STORE": str(empty_store.path), "PUBLIC_BASE_URL": BASE}).test_client()
+    app = create_app({"TESTING": True, "STORE": str(empty_store.path), "PUBLIC_BASE_URL": BASE})
+    client = app.test_client()
     iri = "https://example.org/nqd/qualification/Q-0001"
     page = client.get("/resource", query_string={"iri": iri}, headers=HTML).get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page
@@ -67,7 +70,8 @@ def test_title_with_script_is_escaped(tmp_path: Path, empty_store: Store) -> Non
 
 def test_organisation_concept_and_dataset_pages(client: FlaskClient) -> None:
     organisation = client.get("/id/organisation/university-college", headers=HTML).get_data(as_text=True)
-    assert "Two Rivers University College" in organisation and 'href="/id/qualification/DEMO-0041"' in organisation
+    assert "Two Rivers University College" in organisation
+    assert 'href="/id/qualification/DEMO-0041"' in organisation
     level = client.get("/resource?iri=http://data.europa.eu/snb/eqf/6", headers=HTML).get_data(as_text=True)
     assert "Level 6" in level and 'href="/id/qualification/DEMO-0041"' in level
     dataset = client.get("/id/dataset/demo", headers=HTML)
@@ -99,4 +103,5 @@ def test_every_qualification_organisation_and_level_is_reachable_from_home(clien
     for row in demo_store.select("list_organisations"):
         assert row["organisation"].removeprefix(BASE) in reached
     for level in range(1, 9):
-        assert any(s.startswith("/resource?") and unquote(s).endswith(f"/snb/eqf/{level}") for s in seen), level
+        concept = f"/snb/eqf/{level}"
+        assert any(s.startswith("/resource?") and unquote(s).endswith(concept) for s in seen), level

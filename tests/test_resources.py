@@ -1,4 +1,4 @@
-"""Dereferenceable IRIs: negotiation, format URLs, every RDF syntax parsed by a real parser, caching, proxies."""
+"""Dereferenceable IRIs: negotiation, format URLs, each RDF syntax read by a real parser, caching, proxies."""
 
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ def offline_loader(url: str, options: dict[str, object] | None = None) -> dict[s
     """A PyLD document loader that knows only our context file and never touches the network."""
     if url == "http://data.europa.eu/snb/model/context/nqdb":
         document = json.loads((CONTEXTS / "nqdb-context.jsonld").read_text(encoding="utf-8"))
-        return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url, "document": document}
+        return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url,
+                "document": document}
     raise AssertionError(f"PyLD tried to fetch {url}")
 
 
@@ -40,7 +41,8 @@ def parse(body: bytes, rdflib_format: str) -> rdflib.Graph:
 def assert_isomorphic(left: rdflib.Graph, right: rdflib.Graph) -> None:
     if not isomorphic(left, right):
         _, only_left, only_right = graph_diff(to_isomorphic(left), to_isomorphic(right))
-        pytest.fail(f"not isomorphic:\n{only_left.serialize(format='nt')}\n---\n{only_right.serialize(format='nt')}")
+        left_nt, right_nt = only_left.serialize(format="nt"), only_right.serialize(format="nt")
+        pytest.fail(f"not isomorphic:\n{left_nt}\n---\n{right_nt}")
 
 
 @pytest.mark.parametrize(("accept", "expected"), [
@@ -97,7 +99,8 @@ def test_description_holds_owned_nodes_incoming_links_and_labels(client: FlaskCl
     skos = rdflib.Namespace("http://www.w3.org/2004/02/skos/core#")
     outcomes = list(graph.objects(rdflib.URIRef(BASE + QUALIFICATION), elm.learningOutcome))
     assert outcomes and all((o, rdflib.DCTERMS.title, None) in graph for o in outcomes)
-    assert (None, elm.limitQualification, rdflib.URIRef(BASE + QUALIFICATION)) in graph  # incoming accreditation
+    # incoming: the accreditation that covers the qualification
+    assert (None, elm.limitQualification, rdflib.URIRef(BASE + QUALIFICATION)) in graph
     level = next(graph.objects(rdflib.URIRef(BASE + QUALIFICATION), elm.EQFLevel))
     assert (level, skos.prefLabel, None) in graph
     body = next(graph.objects(None, elm.awardingBody))
@@ -184,7 +187,8 @@ def test_description_matches_the_published_graphs_only(demo_store: Store) -> Non
     snap = demo_store.snapshot()
     for key in ("qualification/DEMO-0041", "organisation/university-college"):
         iri = f"{BASE}/id/{key}"
-        fast = rdflib.Graph().parse(data=describe.describe(demo_store, iri, "application/n-triples"), format="nt")
+        fast = rdflib.Graph().parse(data=describe.describe(demo_store, iri, "application/n-triples"),
+                                    format="nt")
         triples = execute.run(snap.ox, "describe_resource", {"resource": iri}, snap.published)
         reference = rdflib.Graph().parse(data=describe.serialize(list(triples), "application/n-triples"),  # type: ignore[call-overload]
                                          format="nt")

@@ -57,5 +57,6 @@ def test_jsonld_over_http_reads_offline_with_pyld(own_iri_server: LiveServer) ->
     def no_network(url: str, options: object = None) -> object:
         raise AssertionError(f"PyLD tried to fetch {url}")
 
-    quads = jsonld.to_rdf(json.loads(document), {"format": "application/n-quads", "documentLoader": no_network})
+    options = {"format": "application/n-quads", "documentLoader": no_network}
+    quads = jsonld.to_rdf(json.loads(document), options)
     assert f"<{iri}> <http://purl.org/dc/terms/title>" in quads
