@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 from werkzeug.exceptions import BadRequest
 
-from portal.language import choose_language, pick_text
+from portal import browse
+from portal.language import choose_language
 from portal.storage import get_store
 from store import statistics
 
@@ -18,19 +19,11 @@ def home() -> Response:
     page = _page_number()
     store, language = get_store(), choose_language()
     summary = statistics.summary(store)
-    size = int(current_app.config["PAGE_SIZE"])
-    titles: dict[str, dict[str, str]] = {}
-    levels: dict[str, str] = {}
-    for row in store.select_terms("list_qualifications"):
-        iri = row["qualification"].value
-        titles.setdefault(iri, {})[row["title"].language or ""] = row["title"].value
-        if "eqfLevel" in row:
-            levels[iri] = row["eqfLevel"].value.rsplit("/", 1)[-1]
-    iris = list(titles)[(page - 1) * size: page * size]
-    items = [{"iri": iri, "title": pick_text(titles[iri], language), "eqf": levels.get(iri, "")}
-             for iri in iris]
+    # A page of the browse index (built once per snapshot): never a scan of every title per request.
+    found, pages = browse.page_of(browse.index(store).qualifications, page)
+    items = [{"iri": item["href"], "title": item["label"], "eqf": item["note"]} for item in found]
     body = render_template("home.html", summary=summary, items=items, page=page,
-                           pages=max(1, -(-len(titles) // size)), language=language)
+                           pages=pages, language=language)
     return Response(body, mimetype="text/html")
 
 
