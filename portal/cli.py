@@ -345,3 +345,7 @@ def _dump_progress(quiet: bool) -> Iterator[Callable[[str, int, int], None] | No
     with Progress(*columns, console=console.err, transient=True) as bar:
         task = bar.add_task("snapshot", total=None)
         yield lambda name, done, total: bar.update(task, description=name, completed=done, total=total)
+
+
+if __name__ == "__main__":
+    main()
