@@ -1,7 +1,7 @@
 """Researcher tables: CSV files with one row per entity, described by a Frictionless Data Package.
 
-Each table comes from queries/table_<name>.rq, which returns long (entity, field, value) rows ordered
-by entity; they are pivoted here one entity at a time (memory bounded by one entity). Multilingual
+Each table comes from queries/table_<name>.rq, which returns long (entity, field, value) rows, each
+entity's rows together; they are pivoted here one entity at a time (memory: one entity). Multilingual
 text fields get one column per configured language (title_en, title_fr); multi-valued fields are
 joined with " | ". Cells that a spreadsheet would run as a formula are defused with a leading "'".
 """
@@ -13,13 +13,14 @@ import hashlib
 import io
 import json
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from store import execute
+from store.graphs import DATASET_PREFIX
 
 SEPARATOR = " | "
 ZIP_NAME = "nqdb-tables.zip"
@@ -45,6 +46,7 @@ class Table:
     title: str
     key: str | None             # the column holding the entity IRI, or None (the key is the row)
     columns: tuple[Column, ...]
+    vocabularies: bool = False  # needs the vocabulary graphs (labels); others read dataset graphs only
 
 
 @dataclass(frozen=True)
@@ -99,13 +101,13 @@ TABLES: tuple[Table, ...] = (
         Column("label", "Label (skos:prefLabel).", multilingual=True),
         Column("scheme", "Concept scheme IRI (skos:inScheme)."),
         Column("qualifications", "Number of published qualifications at this level.", "integer"),
-    )),
+    ), vocabularies=True),
     Table("esco_links", "Links from learning outcomes to ESCO skills", None, (
         Column("qualification", "IRI(s) of the qualification(s) with the outcome."),
         Column("learning_outcome", "IRI of the learning outcome."),
         Column("esco_skill", "IRI of the ESCO skill."),
         Column("skill_label", "Preferred label of the ESCO skill.", multilingual=True),
-    )),
+    ), vocabularies=True),
 )
 
 
@@ -122,24 +124,48 @@ def defuse(cell: str) -> str:
     return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
-def rows(handle: ox.Store, published: Sequence[ox.NamedNode], table: Table,
-         languages: Sequence[str]) -> Iterator[list[str]]:
-    """The CSV rows of one table (without header), one per entity, streamed."""
+class NotGrouped(RuntimeError):
+    """The query engine returned an entity's rows apart; the caller falls back to sorting."""
+
+
+Solution = tuple[str, str, ox.NamedNode | ox.BlankNode | ox.Literal]
+
+
+def solutions(handle: ox.Store, published: Sequence[ox.NamedNode], table: Table) -> Iterator[Solution]:
+    """(entity, field, value) rows of a table's query, in the engine's order."""
+    graphs = [g for g in published if table.vocabularies or g.value.startswith(DATASET_PREFIX)]
+    found = execute.run(handle, f"table_{table.name}", {}, graphs)
+    assert isinstance(found, ox.QuerySolutions)
+    for solution in found:
+        entity, field, value = solution["entity"], solution["field"], solution["value"]
+        if entity is not None and field is not None and value is not None:
+            yield entity.value, field.value, value
+
+
+def rows(handle: ox.Store, published: Sequence[ox.NamedNode], table: Table, languages: Sequence[str],
+         grouped: Iterable[Solution] | None = None) -> Iterator[list[str]]:
+    """The CSV rows of one table (without header), one per entity, streamed.
+
+    The queries have no ORDER BY (sorting 100k entities costs 5x the query): Oxigraph's nested-loop
+    join yields each entity's rows together, which is checked here (NotGrouped if not).
+
+    Raises:
+        NotGrouped: an entity's rows were not contiguous.
+    """
     columns = {c.name: c for c in table.columns}
     names = header(table, languages)
-    solutions = execute.run(handle, f"table_{table.name}", {}, published)
-    assert isinstance(solutions, ox.QuerySolutions)
     entity: str | None = None
     cells: dict[str, list[str]] = {}
-    for solution in solutions:
-        current, field, value = solution["entity"], solution["field"], solution["value"]
-        if current is None or field is None or value is None:
-            continue
-        if current.value != entity:
+    done: set[str] = set()
+    for current, field, value in grouped if grouped is not None else solutions(handle, published, table):
+        if current != entity:
+            if current in done:
+                raise NotGrouped(f"{table.name}: rows of {current} are not contiguous.")
             if entity is not None:
+                done.add(entity)
                 yield _row(names, cells)
-            entity, cells = current.value, {table.key: [current.value]} if table.key else {}
-        column = columns.get(field.value)
+            entity, cells = current, {table.key: [current]} if table.key else {}
+        column = columns.get(field)
         if column is None:
             continue
         name = _column_name(column, value, languages)
@@ -191,10 +217,11 @@ def write_tables(handle: ox.Store, published: Sequence[ox.NamedNode], folder: Pa
     written = []
     for table in TABLES:
         path = folder / f"{table.name}.csv"
-        with open(path, "w", encoding="utf-8", newline="") as handle_out:
-            writer = csv.writer(handle_out)
-            writer.writerow(header(table, languages))
-            writer.writerows(rows(handle, published, table, languages))
+        try:
+            _write_csv(path, table, languages, rows(handle, published, table, languages))
+        except NotGrouped:  # never seen with Oxigraph 0.5; correct but holds the table in memory
+            ordered = sorted(solutions(handle, published, table), key=lambda s: s[0])
+            _write_csv(path, table, languages, rows(handle, published, table, languages, ordered))
         written.append(_checksum(path, f"Table: {table.title} (CSV)", "text/csv"))
     path = folder / PACKAGE_NAME
     path.write_text(json.dumps(package(languages, license_url, base_url), indent=2), encoding="utf-8")
@@ -205,6 +232,13 @@ def write_tables(handle: ox.Store, published: Sequence[ox.NamedNode], folder: Pa
             archive.write(folder / item.name, item.name)
     written.append(_checksum(zipped, "All tables and their Data Package, zipped", "application/zip"))
     return written
+
+
+def _write_csv(path: Path, table: Table, languages: Sequence[str], body: Iterable[list[str]]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header(table, languages))
+        writer.writerows(body)
 
 
 def _checksum(path: Path, title: str, media_type: str) -> WrittenFile:

@@ -97,3 +97,15 @@ def test_a_malicious_title_is_written_inert() -> None:
     row = dict(zip(header, rows[0], strict=True))
     assert row["title_en"] == '\'=HYPERLINK("http://evil","x")' and row["title_fr"] == "Titre"
     assert row["description_en"] == "untagged"  # untagged text goes to the default language
+
+
+def test_rows_apart_are_detected_and_sorting_fixes_them() -> None:
+    q1, q2, title = "https://example.org/q/1", "https://example.org/q/2", "title"
+    apart = [(q1, title, ox.Literal("A", language="en")), (q2, title, ox.Literal("B", language="en")),
+             (q1, title, ox.Literal("A2", language="fr"))]
+    table = tables.TABLES[0]
+    with pytest.raises(tables.NotGrouped):
+        list(tables.rows(ox.Store(), [], table, ["en", "fr"], apart))
+    ordered = sorted(apart, key=lambda s: s[0])
+    rows = list(tables.rows(ox.Store(), [], table, ["en", "fr"], ordered))
+    assert [r[:4] for r in rows] == [[q1, "", "A", "A2"], [q2, "", "B", ""]]
