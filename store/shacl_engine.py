@@ -95,13 +95,13 @@ class Evaluator:
         self.store, self.data_graph, self.shapes = store, data_graph, shapes
         self.graphs = frozenset([data_graph, *vocabularies])
         self.vocabularies = tuple(vocabularies)
+        # Nodes typed in a vocabulary graph; a data-graph node among them gets the vocabulary's triples.
+        self.vocabulary_subjects: set[Term] = set()
         self.types = self._index_types()
         self.superclasses = self._subclass_closure()
         self._accepting: dict[str, frozenset[str]] = {}
         self._targets: dict[frozenset[str], tuple[Shape, ...]] = {}
         self._memo: dict[tuple[int, Term], bool] = {}
-        self.vocabulary_subjects = {
-            q.subject for g in vocabularies for q in store.quads_for_pattern(None, None, None, g)}
 
     def _index_types(self) -> dict[Term, frozenset[str]]:
         interned: dict[frozenset[str], frozenset[str]] = {}
@@ -110,6 +110,8 @@ class Evaluator:
             for quad in self.store.quads_for_pattern(None, _TYPE, None, graph):
                 if isinstance(quad.object, NamedNode):
                     collected.setdefault(cast(Term, quad.subject), set()).add(quad.object.value)
+                    if graph != self.data_graph:
+                        self.vocabulary_subjects.add(cast(Term, quad.subject))
         out: dict[Term, frozenset[str]] = {}
         for node, types in collected.items():
             key = frozenset(types)
