@@ -23,7 +23,8 @@ def dumped_template(tmp_path_factory: pytest.TempPathFactory, demo_template: Pat
         path = tmp_path_factory.mktemp("dumped") / "store"
         shutil.copytree(demo_template, path, symlinks=True)
         store = Store(path)
-        dumps.generate(store, dumps.dumps_dir(store), base_url=BASE, languages=["en", "fr"], license_url=LICENSE)
+        dumps.generate(store, dumps.dumps_dir(store), base_url=BASE, languages=["en", "fr"],
+                       license_url=LICENSE)
         _TEMPLATE.append(path)
     return _TEMPLATE[0]
 

@@ -44,7 +44,8 @@ class Harvester:
     """A client that mirrors the published dataset graphs from the feed alone."""
 
     def __init__(self, client: FlaskClient) -> None:
-        self.client, self.mirror, self.applied_pages, self.seen = client, ox.Store(), 0, []  # type: list[str]
+        self.client, self.mirror, self.applied_pages = client, ox.Store(), 0
+        self.seen: list[str] = []
 
     def get(self, url: str) -> Any:
         response = self.client.get(url.replace("http://nqdb.test", ""),
