@@ -19,6 +19,7 @@ from typing import cast
 import rdflib
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store
 
+from store import execute
 from store.namespaces import RDF, RDFS, SH, XSD
 from store.shacl_shapes import Constraint, Node, Shape, ShapesGraph, Term
 
@@ -87,6 +88,35 @@ def node_kind_ok(value: Term, kind: str) -> bool:
     return ("BlankNode" if isinstance(value, BlankNode) else "Literal") in local
 
 
+_VOCABULARY_TYPES: dict[tuple[tuple[str, int], ...], dict[Term, frozenset[str]]] = {}
+
+
+def _vocabulary_types(store: Store, vocabularies: Sequence[NamedNode]) -> dict[Term, frozenset[str]]:
+    """rdf:type of every vocabulary node, cached per process by the vocabulary graphs and their sizes.
+
+    Vocabularies only change when `nqdb init` reloads them, so every import in a process reuses one
+    index instead of rescanning ~200k concepts (ESCO, languages, regions) each time.
+    """
+    key = tuple((g.value, _graph_size(store, g)) for g in vocabularies)
+    found = _VOCABULARY_TYPES.get(key)
+    if found is None:
+        collected: dict[Term, set[str]] = {}
+        for graph in vocabularies:
+            for quad in store.quads_for_pattern(None, _TYPE, None, graph):
+                if isinstance(quad.object, NamedNode):
+                    collected.setdefault(cast(Term, quad.subject), set()).add(quad.object.value)
+        interned: dict[frozenset[str], frozenset[str]] = {}
+        found = {node: interned.setdefault(frozenset(t), frozenset(t)) for node, t in collected.items()}
+        _VOCABULARY_TYPES.clear()  # keep one index: a refreshed vocabulary replaces the old one
+        _VOCABULARY_TYPES[key] = found
+    return found
+
+
+def _graph_size(store: Store, graph: NamedNode) -> int:
+    rows = execute.select(store, "count_graph_triples", {"graph": graph.value})
+    return int(rows[0]["triples"].value) if rows else 0
+
+
 class Evaluator:
     """Validates the focus nodes of one data graph against compiled shapes."""
 
@@ -95,9 +125,8 @@ class Evaluator:
         self.store, self.data_graph, self.shapes = store, data_graph, shapes
         self.graphs = frozenset([data_graph, *vocabularies])
         self.vocabularies = tuple(vocabularies)
-        # Nodes typed in a vocabulary graph; a data-graph node among them gets the vocabulary's triples.
-        self.vocabulary_subjects: set[Term] = set()
-        self.types = self._index_types()
+        self.vocabulary_types = _vocabulary_types(store, self.vocabularies)
+        self.types = self._index_types()  # data-graph nodes (with their vocabulary types merged in)
         self.superclasses = self._subclass_closure()
         self._accepting: dict[str, frozenset[str]] = {}
         self._targets: dict[frozenset[str], tuple[Shape, ...]] = {}
@@ -106,17 +135,22 @@ class Evaluator:
     def _index_types(self) -> dict[Term, frozenset[str]]:
         interned: dict[frozenset[str], frozenset[str]] = {}
         collected: dict[Term, set[str]] = {}
-        for graph in self.graphs:
-            for quad in self.store.quads_for_pattern(None, _TYPE, None, graph):
-                if isinstance(quad.object, NamedNode):
-                    collected.setdefault(cast(Term, quad.subject), set()).add(quad.object.value)
-                    if graph != self.data_graph:
-                        self.vocabulary_subjects.add(cast(Term, quad.subject))
+        for quad in self.store.quads_for_pattern(None, _TYPE, None, self.data_graph):
+            if isinstance(quad.object, NamedNode):
+                collected.setdefault(cast(Term, quad.subject), set()).add(quad.object.value)
         out: dict[Term, frozenset[str]] = {}
         for node, types in collected.items():
-            key = frozenset(types)
+            key = frozenset(types | self.vocabulary_types.get(node, _EMPTY))
             out[node] = interned.setdefault(key, key)
         return out
+
+    def types_of(self, node: Term) -> frozenset[str]:
+        """The rdf:types of a node in the data or vocabulary graphs."""
+        return self.types.get(node) or self.vocabulary_types.get(node, _EMPTY)
+
+    def is_vocabulary_subject(self, node: Term) -> bool:
+        """True for a node that a vocabulary graph types (a concept stub repeated in the data)."""
+        return node in self.vocabulary_types
 
     def _subclass_closure(self) -> dict[str, set[str]]:
         direct: dict[str, set[str]] = {}
@@ -145,7 +179,7 @@ class Evaluator:
 
     def is_instance(self, value: Term, cls: str) -> bool:
         """sh:class: value has an rdf:type that is cls or a subclass of it."""
-        return not self.types.get(value, _EMPTY).isdisjoint(self.accepting(cls))
+        return not self.types_of(value).isdisjoint(self.accepting(cls))
 
     def shapes_for(self, types: frozenset[str]) -> tuple[Shape, ...]:
         """The targeted shapes whose sh:targetClass covers one of these types."""

@@ -121,7 +121,7 @@ def validate_graph(ox_store: pyoxigraph.Store, data_graph: str,
     qualifications = 0
     qualification_types = ev.accepting(QUALIFICATION)
     for focus, view in ev.focus_nodes():
-        types = ev.types.get(focus)
+        types = ev.types_of(focus)
         if not types:
             continue
         shapes = ev.shapes_for(types)
@@ -129,7 +129,7 @@ def validate_graph(ox_store: pyoxigraph.Store, data_graph: str,
             continue
         if not types.isdisjoint(qualification_types):
             qualifications += 1
-        if focus in ev.vocabulary_subjects:
+        if ev.is_vocabulary_subject(focus):
             view = ev.merge_vocabulary(focus, view)
         for shape in shapes:
             ev.evaluate(shape, focus, view, shape, raw)
