@@ -11,6 +11,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import IO
 
@@ -155,10 +156,10 @@ def _load(writer: Writer, prepared: PreparedInput, syntax: RdfSyntax, graph: str
             source.close()
 
 
-def _issued(writer: Writer, graph: str) -> metadata.datetime | None:
+def _issued(writer: Writer, graph: str) -> datetime | None:
     rows = execute.select(writer.ox, "dataset_issued", {"dataset": metadata.dataset_node(
         graphs.dataset_id_of(graph) or "")})
-    return metadata.datetime.fromisoformat(rows[0]["issued"].value) if rows else None
+    return datetime.fromisoformat(rows[0]["issued"].value) if rows else None
 
 
 def _count_qualifications(writer: Writer, graph: str) -> int:

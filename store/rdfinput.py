@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from store.formats import RdfSyntax, rdf_by_media_type, rdf_by_path
 from store.paths import CONTEXTS
@@ -67,7 +67,7 @@ def prepare(path: Path, syntax: RdfSyntax) -> PreparedInput:
     if syntax.name == "JSON-LD":
         return PreparedInput(resolve_jsonld_contexts(path, compressed), syntax)
     if compressed:
-        return PreparedInput(gzip.open(path, "rb"), syntax)
+        return PreparedInput(cast(IO[bytes], gzip.open(path, "rb")), syntax)
     return PreparedInput(path, syntax)
 
 

@@ -17,9 +17,9 @@ from typing import IO
 import pyoxigraph as ox
 
 from store import execute, graphs
+from store.execute import Binding
 from store.formats import rdf_by_media_type
 from store.snapshots import Snapshots
-from store.execute import Binding
 from store.terms import Term, to_term
 from store.writer import Writer
 
