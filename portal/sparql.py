@@ -83,9 +83,10 @@ def run_query(text: str, default_uris: Sequence[str] = (), named_uris: Sequence[
         raise Forbidden(READ_ONLY)
     store = get_store()
     default, named = resolve_dataset(shape, default_uris, named_uris, store.published_graphs())
+    union = not (default_uris or named_uris or shape.has_dataset_clause)
     query = QueryRequest(text, str(store.snapshot_path()), default, named, _acceptable(SOLUTION_RESULTS),
                          _acceptable(GRAPH_RESULTS), int(current_app.config["SPARQL_ROW_LIMIT"]),
-                         tuple(bindings))
+                         tuple(bindings), union_default=union)
     if shape.form:  # known form: refuse an impossible Accept before using a worker
         choose_media_type(GRAPH_RESULTS if shape.returns_graph else SOLUTION_RESULTS)
     pool = get_pool()

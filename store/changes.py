@@ -4,7 +4,7 @@ A resource is an IRI subject of a dataset graph; its description is its triples 
 they reach (a concise bounded description). On each import the importer hashes every description
 before and after (`resource_hashes`) and `record` writes one event per difference into the graph
 urn:nqdb:changes, in the same write as the data: events are atomic with what they describe. That graph
-is not part of the public default graph (store/graphs.is_published_graph).
+lives in the snapshot's private database, never in the public default graph (store/snapshots.py).
 
 Events are grouped into immutable pages of at most PAGE_SIZE events; each import starts a new page,
 so a page never changes once published and pages are in time order.
@@ -166,15 +166,15 @@ def record(writer: Writer, graph: str, before: dict[str, str], after: dict[str, 
     events = diff(before, after)
     if not events:
         return 0
-    rows = execute.select(writer.ox, "feed_summary", {})
+    rows = execute.select(writer.private, "feed_summary", {})
     pages = int(rows[0]["pages"].value) if rows else 0
     total = int(rows[0]["events"].value) if rows else 0
     stamp = ox.Literal(when.isoformat(), datatype=ox.NamedNode(XSD + "dateTime"))
-    writer.ox.bulk_extend(_event_quads(events, graph, pages, total, stamp))
+    writer.private.bulk_extend(_event_quads(events, graph, pages, total, stamp))
     last_page = pages + -(-len(events) // PAGE_SIZE)
     writer.remove_subjects([CHANGES_GRAPH], CHANGES_GRAPH)
     root, target = ox.NamedNode(CHANGES_GRAPH), ox.NamedNode(CHANGES_GRAPH)
-    writer.ox.extend([ox.Quad(root, ox.NamedNode(NQDB + "pages"), _integer(last_page), target),
+    writer.private.extend([ox.Quad(root, ox.NamedNode(NQDB + "pages"), _integer(last_page), target),
                       ox.Quad(root, ox.NamedNode(NQDB + "events"), _integer(total + len(events)), target),
                       ox.Quad(root, ox.NamedNode(NQDB + "updated"), stamp, target)])
     return len(events)
@@ -207,7 +207,7 @@ def _event_quads(events: list[tuple[str, str, str]], graph: str, pages: int, tot
 # -- reading ----------------------------------------------------------------------------------------
 def summary(store: Store) -> Summary:
     """Pages, events and last change time of the published snapshot."""
-    rows = store.select("feed_summary")
+    rows = store.select_private("feed_summary")
     if not rows:
         return Summary(0, 0, None)
     return Summary(int(rows[0]["pages"]), int(rows[0]["events"]), rows[0]["updated"])
@@ -215,7 +215,7 @@ def summary(store: Store) -> Summary:
 
 def page(store: Store, number: int) -> Page | None:
     """One page with, for each event still current, the resource's description as N-Triples."""
-    rows = store.select("feed_page", page=f"{PAGE_PREFIX}{number:08d}")
+    rows = store.select_private("feed_page", page=f"{PAGE_PREFIX}{number:08d}")
     if not rows:
         return None
     handle = store.snapshot().ox
@@ -234,5 +234,5 @@ def page(store: Store, number: int) -> Page | None:
 
 def page_since(store: Store, since: datetime) -> int | None:
     """The number of the first page published at or after `since`, or None."""
-    rows = store.select("feed_page_since", since=Text(since.isoformat(), datatype=XSD + "dateTime"))
+    rows = store.select_private("feed_page_since", since=Text(since.isoformat(), datatype=XSD + "dateTime"))
     return int(rows[0]["page"][len(PAGE_PREFIX):]) if rows else None

@@ -22,7 +22,6 @@ from store.terms import Term, to_term
 from store.triplestore import Store
 
 DESCRIBE_QUERY = "describe_resource"
-METADATA_TERMS = "urn:nqdb:"  # graph names and NQDB's own vocabulary (store/graphs.py, namespaces.NQDB)
 TURTLE_PREFIXES: dict[str, str] = {**PREFIXES, "esco": "http://data.europa.eu/esco/skill/"}
 
 PlainTriple = tuple[Term, Term, Term]
@@ -31,23 +30,16 @@ _Node = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 def describe_graph(store: Store, iri: str) -> list[ox.Triple]:
     """The description of `iri` as distinct triples, blank nodes freshly labelled for this call."""
-    # The union default graph: naming the ~30 published graphs instead costs 3-10x more per pattern.
-    # Every triple of the metadata graph carries an NQDB term (urn:nqdb:...), so dropping those keeps
-    # portal metadata out (tests/test_resources.py checks this against the published graphs).
+    # The public database holds only published graphs, so its union is exactly the public default graph
+    # (portal metadata lives in the snapshot's private database: store/snapshots.py).
     result = store.snapshot().ox.query(queries.load(DESCRIBE_QUERY), use_default_graph_as_union=True,
                                        substitutions={ox.Variable("resource"): ox.NamedNode(iri)})
     assert isinstance(result, ox.QueryTriples)
     subject = ox.NamedNode(iri)
-    public = (t for t in result if not _is_metadata(t))
     # Grouped by subject, the resource first: Turtle and RDF/XML then read like a record.
-    ordered = sorted(dict.fromkeys(public),
+    ordered = sorted(dict.fromkeys(result),
                      key=lambda t: (t.subject != subject, str(t.subject), str(t.predicate)))
     return relabel_blank_nodes(ordered)
-
-
-def _is_metadata(triple: ox.Triple) -> bool:
-    return any(isinstance(term, ox.NamedNode) and term.value.startswith(METADATA_TERMS)
-               for term in (triple.subject, triple.predicate, triple.object))
 
 
 def relabel_blank_nodes(triples: Iterable[ox.Triple]) -> list[ox.Triple]:

@@ -38,5 +38,6 @@ def dataset_id_of(graph: str) -> str | None:
 
 
 def is_published_graph(graph: str) -> bool:
-    """Graphs that make up the public default graph: datasets and vocabularies, never metadata."""
+    """Graphs of the public database: datasets and vocabularies. Any other graph (metadata, change log,
+    future drafts) lives in the snapshot's private database and can never leak into SPARQL or dumps."""
     return graph.startswith(DATASET_PREFIX) or graph.startswith(VOCABULARY_PREFIX)

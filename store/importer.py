@@ -157,7 +157,7 @@ def _load(writer: Writer, prepared: PreparedInput, syntax: RdfSyntax, graph: str
 
 
 def _issued(writer: Writer, graph: str) -> datetime | None:
-    rows = execute.select(writer.ox, "dataset_issued", {"dataset": metadata.dataset_node(
+    rows = execute.select(writer.private, "dataset_issued", {"dataset": metadata.dataset_node(
         graphs.dataset_id_of(graph) or "")})
     return datetime.fromisoformat(rows[0]["issued"].value) if rows else None
 

@@ -39,7 +39,7 @@ def validate_file(path: Path, media_type: str | None = None) -> tuple[Validation
     """Validate one file against LOQ and Annex VI in a throw-away in-memory store with the vocabularies."""
     syntax = detect_syntax(path, media_type)
     prepared = prepare(path, syntax)
-    writer = Writer(ox.Store())
+    writer = Writer(ox.Store(), ox.Store())
     install_vocabularies(writer)
     graph = graphs.dataset_graph("validate")
     try:

@@ -1,9 +1,13 @@
 """Immutable store snapshots on disk, swapped atomically.
 
 Layout of a store directory:
-    versions/00000001/   an Oxigraph database, never written once published
-    current -> versions/00000002   symlink, replaced with os.replace (atomic on POSIX)
-    write.lock           flock held by the one writer
+    versions/00000001/public/    Oxigraph database of the published graphs only (datasets, vocabularies):
+                                 SPARQL, pages and dumps read it, its union is the public default graph
+    versions/00000001/private/   Oxigraph database of portal-private graphs (metadata, change log; drafts
+                                 later): never reachable from the public side
+    current -> versions/00000002 symlink, replaced with os.replace (atomic on POSIX)
+    write.lock                   flock held by the one writer
+Both databases of a version are written together and never again once published.
 
 A write copies the current snapshot (Store.backup: a RocksDB checkpoint, hard links, milliseconds),
 applies its changes to the copy with the fast non-transactional bulk loader, and publishes the
@@ -62,16 +66,25 @@ class Snapshots:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def begin(self) -> tuple[str, ox.Store]:
-        """Copy the current snapshot into a new, unpublished version opened read-write."""
+    def public_path(self, version: str) -> Path:
+        """The public database of one snapshot."""
+        return self.path_of(version) / "public"
+
+    def private_path(self, version: str) -> Path:
+        """The private database of one snapshot."""
+        return self.path_of(version) / "private"
+
+    def begin(self) -> tuple[str, ox.Store, ox.Store]:
+        """Copy the current snapshot into a new, unpublished version; its public and private stores, read-write."""
         self.versions.mkdir(parents=True, exist_ok=True)
         current = self.current_version()
         number = max((int(p.name) for p in self.versions.iterdir() if p.name.isdigit()), default=0) + 1
         version = f"{number:08d}"
-        target = self.path_of(version)
+        self.path_of(version).mkdir()
         if current is not None:
-            ox.Store.read_only(str(self.path_of(current))).backup(str(target))
-        return version, ox.Store(str(target))
+            for path_of in (self.public_path, self.private_path):
+                ox.Store.read_only(str(path_of(current))).backup(str(path_of(version)))
+        return version, ox.Store(str(self.public_path(version))), ox.Store(str(self.private_path(version)))
 
     def publish(self, version: str) -> None:
         """Make `version` the current snapshot (atomic symlink swap), then prune old ones."""

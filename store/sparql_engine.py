@@ -67,6 +67,9 @@ class QueryRequest:
     graph_type: str | None      # media type for CONSTRUCT/DESCRIBE results
     row_limit: int = 0
     bindings: tuple[tuple[str, Binding], ...] = field(default=())
+    # The service's default dataset: every graph of the public database is published, so the union of
+    # all its graphs is the default graph and all are named graphs (10x faster than listing ~30 graphs).
+    union_default: bool = False
 
 
 @dataclass(frozen=True)
@@ -182,9 +185,13 @@ def evaluate(handle: ox.Store, request: QueryRequest, start: Emit) -> QueryFailu
     except ValueError as error:
         return QueryFailure(400, f"A parameter is not a valid RDF term: {error}")
     try:
-        result = handle.query(request.text, substitutions=substitutions or None,
-                              default_graph=[ox.NamedNode(g) for g in request.default_graphs],
-                              named_graphs=[ox.NamedNode(g) for g in request.named_graphs])
+        if request.union_default:
+            result = handle.query(request.text, substitutions=substitutions or None,
+                                  use_default_graph_as_union=True)
+        else:
+            result = handle.query(request.text, substitutions=substitutions or None,
+                                  default_graph=[ox.NamedNode(g) for g in request.default_graphs],
+                                  named_graphs=[ox.NamedNode(g) for g in request.named_graphs])
     except SyntaxError as error:
         return failure_of_syntax_error(error)
     if isinstance(result, ox.QueryTriples):

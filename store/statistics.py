@@ -54,7 +54,7 @@ def datasets(store: Store) -> list[DatasetInfo]:
     return [DatasetInfo(r["identifier"], r["dataset"], r["title"], r["source"], r["issued"], r["modified"],
                         int(r["triples"]), int(r["qualifications"]), r["conforms"] == "true",
                         float(r["annexVIScore"]) if "annexVIScore" in r else None)
-            for r in store.select("list_datasets")]
+            for r in store.select_private("list_datasets")]
 
 
 def summary(store: Store) -> Summary:

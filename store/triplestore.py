@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import IO
 
 import pyoxigraph as ox
+from pyoxigraph import NamedNode
+from pyoxigraph import Store as OxStore
 
-from store import execute, graphs
+from store import execute
 from store.execute import Binding
 from store.formats import rdf_by_media_type
 from store.snapshots import Snapshots
@@ -33,8 +35,9 @@ class Snapshot:
     """One published snapshot opened read-only: for store-layer modules (describe, SPARQL, dumps)."""
 
     version: str
-    ox: ox.Store
-    published: tuple[ox.NamedNode, ...]  # graphs of the public default graph
+    ox: OxStore                           # the public database: its union is the public default graph
+    private: OxStore                      # portal metadata and change log, never served as data
+    published: tuple[NamedNode, ...]      # the named graphs of the public database
 
 
 class Store:
@@ -57,10 +60,11 @@ class Store:
             return current
         with self._lock:
             if self._current is None or self._current.version != version:
-                handle = ox.Store.read_only(str(self._snapshots.path_of(version)))
-                published = tuple(g for g in handle.named_graphs()
-                                  if isinstance(g, ox.NamedNode) and graphs.is_published_graph(g.value))
-                self._current = Snapshot(version, handle, published)
+                handle = ox.Store.read_only(str(self._snapshots.public_path(version)))
+                private = ox.Store.read_only(str(self._snapshots.private_path(version)))
+                published = tuple(sorted((g for g in handle.named_graphs() if isinstance(g, NamedNode)),
+                                         key=lambda g: g.value))
+                self._current = Snapshot(version, handle, private, published)
             return self._current
 
     @property
@@ -73,13 +77,16 @@ class Store:
         return self.version is not None
 
     def snapshot_path(self) -> Path:
-        """The directory of the current snapshot, for read-only openers in other processes."""
-        return self._snapshots.path_of(self.snapshot().version)
+        """The public database of the current snapshot, for read-only openers in other processes."""
+        return self._snapshots.public_path(self.snapshot().version)
+
+    def private_snapshot_path(self) -> Path:
+        """The private database (metadata, change log) of the current snapshot."""
+        return self._snapshots.private_path(self.snapshot().version)
 
     # -- reading -----------------------------------------------------------------------------------
     def _run(self, query_name: str, bindings: Mapping[str, Binding]) -> object:
-        snap = self.snapshot()
-        return execute.run(snap.ox, query_name, bindings, snap.published or [ox.DefaultGraph()])
+        return execute.run(self.snapshot().ox, query_name, bindings)
 
     def select(self, query_name: str, **bindings: Binding) -> list[dict[str, str]]:
         """Run queries/<query_name>.rq; each keyword binds ?keyword (str = IRI, Text = literal)."""
@@ -87,8 +94,12 @@ class Store:
 
     def select_terms(self, query_name: str, **bindings: Binding) -> list[dict[str, Term]]:
         """Like select, keeping each value's kind, language and datatype."""
-        snap = self.snapshot()
-        return execute.select(snap.ox, query_name, bindings, snap.published or [ox.DefaultGraph()])
+        return execute.select(self.snapshot().ox, query_name, bindings)
+
+    def select_private(self, query_name: str, **bindings: Binding) -> list[dict[str, str]]:
+        """Run a named query on the private database (portal metadata, change log)."""
+        rows = execute.select(self.snapshot().private, query_name, bindings)
+        return [{k: t.value for k, t in row.items()} for row in rows]
 
     def ask(self, query_name: str, **bindings: Binding) -> bool:
         """Run a named ASK query."""
@@ -116,8 +127,10 @@ class Store:
         return self.ask("resource_exists", resource=iri)
 
     def graph_names(self) -> list[str]:
-        """Every named graph of the current snapshot, metadata included."""
-        return sorted(g.value for g in self.snapshot().ox.named_graphs() if isinstance(g, ox.NamedNode))
+        """Every named graph of the current snapshot, public and private."""
+        snap = self.snapshot()
+        return sorted(g.value for handle in (snap.ox, snap.private) for g in handle.named_graphs()
+                      if isinstance(g, NamedNode))
 
     def published_graphs(self) -> list[str]:
         """The graphs that make up the public default graph (datasets and vocabularies)."""
@@ -151,8 +164,8 @@ class Store:
     def write(self, wait: bool = True) -> Iterator[Writer]:
         """A private copy of the store to change; published atomically when the block succeeds."""
         with self._snapshots.write_lock(wait=wait):
-            version, handle = self._snapshots.begin()
-            writer = Writer(handle)
+            version, public, private = self._snapshots.begin()
+            writer = Writer(public, private)
             try:
                 yield writer
                 writer.close()

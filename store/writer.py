@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import IO
 
 import pyoxigraph as ox
+from pyoxigraph import Store as OxStore
 
 from store import execute, graphs
 from store.formats import RdfSyntax
@@ -14,33 +15,51 @@ from store.terms import Term, Text, to_node
 
 
 class Writer:
-    """Loads and removes graphs on an unpublished snapshot; nothing is visible until it is published."""
+    """Loads and removes graphs on an unpublished snapshot; nothing is visible until it is published.
 
-    def __init__(self, handle: ox.Store) -> None:
-        self._ox: ox.Store | None = handle
+    Published graphs (datasets, vocabularies) go to the public database, every other graph (metadata,
+    change log) to the private one; the graph name decides (store/graphs.is_published_graph).
+    """
+
+    def __init__(self, public: OxStore, private: OxStore) -> None:
+        self._handles: tuple[OxStore, OxStore] | None = (public, private)
 
     @property
-    def ox(self) -> ox.Store:
-        """The underlying pyoxigraph store (for the store layer's own modules only)."""
-        if self._ox is None:
+    def ox(self) -> OxStore:
+        """The public pyoxigraph store (for the store layer's own modules only)."""
+        return self._open()[0]
+
+    @property
+    def private(self) -> OxStore:
+        """The private pyoxigraph store: metadata and change log."""
+        return self._open()[1]
+
+    def _open(self) -> tuple[OxStore, OxStore]:
+        if self._handles is None:
             raise RuntimeError("This writer is closed.")
-        return self._ox
+        return self._handles
+
+    def handle_for(self, graph: str) -> OxStore:
+        """The database that holds `graph`."""
+        return self.ox if graphs.is_published_graph(graph) else self.private
 
     def close(self) -> None:
-        """Flush to disk and release the handle, so the snapshot can be published or deleted."""
-        if self._ox is not None:
-            self._ox.flush()
-            self._ox = None
+        """Flush to disk and release the handles, so the snapshot can be published or deleted."""
+        if self._handles is not None:
+            for handle in self._handles:
+                handle.flush()
+            self._handles = None
 
     def has_graph(self, graph: str) -> bool:
         """True if the graph holds any quad."""
-        return next(iter(self.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph))), None) is not None
+        quads = self.handle_for(graph).quads_for_pattern(None, None, None, ox.NamedNode(graph))
+        return next(iter(quads), None) is not None
 
     def drop_graph(self, graph: str) -> None:
         """Remove a named graph and its quads."""
-        node = ox.NamedNode(graph)
-        if self.ox.contains_named_graph(node):
-            self.ox.remove_graph(node)
+        node, handle = ox.NamedNode(graph), self.handle_for(graph)
+        if handle.contains_named_graph(node):
+            handle.remove_graph(node)
 
     def load(self, source: Path | IO[bytes] | bytes, syntax: RdfSyntax, graph: str,
              base_iri: str | None = None) -> None:
@@ -49,41 +68,44 @@ class Writer:
         Raises:
             SyntaxError: the input is not valid in `syntax` (message carries line and column).
         """
-        target = ox.NamedNode(graph)
+        target, handle = ox.NamedNode(graph), self.handle_for(graph)
         path = str(source) if isinstance(source, Path) else None
         data = None if isinstance(source, Path) else source
         if not syntax.is_dataset:
-            self.ox.bulk_load(data, syntax.format, path=path, base_iri=base_iri, to_graph=target)
+            handle.bulk_load(data, syntax.format, path=path, base_iri=base_iri, to_graph=target)
             return
         parsed = ox.parse(data, syntax.format, path=path, base_iri=base_iri)
-        self.ox.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in parsed)
+        handle.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in parsed)
 
     def add(self, triples: Iterable[tuple[str, str, str | Text | Term]], graph: str) -> None:
         """Add (subject IRI, predicate IRI, object) triples to `graph`; str objects are IRIs."""
         target = ox.NamedNode(graph)
-        self.ox.extend(ox.Quad(ox.NamedNode(s), ox.NamedNode(p), to_node(o), target) for s, p, o in triples)
+        self.handle_for(graph).extend(ox.Quad(ox.NamedNode(s), ox.NamedNode(p), to_node(o), target)
+                                      for s, p, o in triples)
 
     def remove_subjects(self, subjects: Iterable[str], graph: str) -> None:
         """Remove every triple of `graph` whose subject is one of `subjects`."""
-        target = ox.NamedNode(graph)
+        target, handle = ox.NamedNode(graph), self.handle_for(graph)
         for subject in subjects:
-            for quad in list(self.ox.quads_for_pattern(ox.NamedNode(subject), None, None, target)):
-                self.ox.remove(quad)
+            for quad in list(handle.quads_for_pattern(ox.NamedNode(subject), None, None, target)):
+                handle.remove(quad)
 
     def subjects_with(self, predicate: str, obj: str, graph: str) -> Iterator[str]:
         """IRIs of subjects with `predicate obj` in `graph`."""
-        pattern = self.ox.quads_for_pattern(None, ox.NamedNode(predicate), ox.NamedNode(obj), ox.NamedNode(graph))
+        pattern = self.handle_for(graph).quads_for_pattern(None, ox.NamedNode(predicate), ox.NamedNode(obj),
+                                                           ox.NamedNode(graph))
         return (q.subject.value for q in pattern if isinstance(q.subject, ox.NamedNode))
 
     def count(self, graph: str) -> int:
         """Quads in `graph`."""
-        rows = execute.select(self.ox, "count_graph_triples", {"graph": graph})
+        rows = execute.select(self.handle_for(graph), "count_graph_triples", {"graph": graph})
         return int(rows[0]["triples"].value) if rows else 0
 
     def instances(self, class_iri: str, graph: str) -> list[str]:
         """IRIs typed `class_iri` in `graph`."""
         rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-        pattern = self.ox.quads_for_pattern(None, rdf_type, ox.NamedNode(class_iri), ox.NamedNode(graph))
+        pattern = self.handle_for(graph).quads_for_pattern(None, rdf_type, ox.NamedNode(class_iri),
+                                                           ox.NamedNode(graph))
         return [q.subject.value for q in pattern if isinstance(q.subject, ox.NamedNode)]
 
     def vocabulary_graphs(self) -> list[str]:

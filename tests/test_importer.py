@@ -18,9 +18,10 @@ from tests.conftest import MINIMAL
 
 
 def content(store: Store) -> set[str]:
-    """Every quad of the published snapshot, metadata included, as N-Quads lines."""
-    handle = ox.Store.read_only(str(store.snapshot_path()))
-    return {str(q) for q in handle}
+    """Every quad of the published snapshot, public and private (metadata, change log), as N-Quads lines."""
+    public = ox.Store.read_only(str(store.snapshot_path()))
+    private = ox.Store.read_only(str(store.private_snapshot_path()))
+    return {f"public {q}" for q in public} | {f"private {q}" for q in private}
 
 
 def write(path: Path, text: str | bytes) -> Path:
@@ -111,14 +112,14 @@ def test_nonconforming_dataset_is_imported_and_marked_not_europass_ready(empty_s
     text = MINIMAL.read_text().replace("elm:EQFLevel <http://data.europa.eu/snb/eqf/4> ;", "")
     result = importer.import_file(empty_store, write(tmp_path / "no-eqf.ttl", text))
     assert not result.report.conforms
-    handle = ox.Store.read_only(str(empty_store.snapshot_path()))
-    marked = list(handle.quads_for_pattern(ox.NamedNode("https://example.org/nqd/qualification/Q-0001"),
+    private = ox.Store.read_only(str(empty_store.private_snapshot_path()))
+    marked = list(private.quads_for_pattern(ox.NamedNode("https://example.org/nqd/qualification/Q-0001"),
                                            ox.NamedNode("urn:nqdb:vocab:europassReady"), None,
                                            ox.NamedNode(graphs.METADATA_GRAPH)))
     assert [q.object.value for q in marked] == ["false"]
-    # metadata never lands on ELM nodes in the dataset graph
-    assert not list(handle.quads_for_pattern(None, ox.NamedNode("urn:nqdb:vocab:europassReady"), None,
-                                             ox.NamedNode(graphs.dataset_graph("no-eqf"))))
+    # metadata never lands in the public database, let alone on ELM nodes in the dataset graph
+    public = ox.Store.read_only(str(empty_store.snapshot_path()))
+    assert not list(public.quads_for_pattern(None, ox.NamedNode("urn:nqdb:vocab:europassReady"), None, None))
 
 
 def test_existing_dataset_is_replaced_only_when_asked(empty_store: Store) -> None:

@@ -53,7 +53,10 @@ def test_old_versions_are_pruned(empty_store: Store) -> None:
     assert empty_store.count_quads(graphs.dataset_graph("tiny")) == KEEP_VERSIONS + 2
 
 
-def test_metadata_graph_stays_out_of_the_default_graph(demo_store: Store) -> None:
+def test_metadata_graph_stays_out_of_the_public_database(demo_store: Store) -> None:
     assert graphs.METADATA_GRAPH in demo_store.graph_names()
     assert graphs.METADATA_GRAPH not in demo_store.published_graphs()
     assert graphs.dataset_graph("demo") in demo_store.published_graphs()
+    assert all(graphs.is_published_graph(g) for g in demo_store.published_graphs())
+    assert demo_store.select_private("list_datasets")[0]["identifier"] == "demo"
+    assert demo_store.select("list_datasets") == []  # metadata is invisible from the public side
