@@ -47,6 +47,7 @@ class Table:
     key: str | None             # the column holding the entity IRI, or None (the key is the row)
     columns: tuple[Column, ...]
     vocabularies: bool = False  # needs the vocabulary graphs (labels); others read dataset graphs only
+    grouped: bool = True        # the query yields each entity's rows together; if not, rows are sorted
 
 
 @dataclass(frozen=True)
@@ -101,13 +102,13 @@ TABLES: tuple[Table, ...] = (
         Column("label", "Label (skos:prefLabel).", multilingual=True),
         Column("scheme", "Concept scheme IRI (skos:inScheme)."),
         Column("qualifications", "Number of published qualifications at this level.", "integer"),
-    ), vocabularies=True),
+    ), vocabularies=True, grouped=False),
     Table("esco_links", "Links from learning outcomes to ESCO skills", None, (
         Column("qualification", "IRI(s) of the qualification(s) with the outcome."),
         Column("learning_outcome", "IRI of the learning outcome."),
         Column("esco_skill", "IRI of the ESCO skill."),
         Column("skill_label", "Preferred label of the ESCO skill.", multilingual=True),
-    ), vocabularies=True),
+    ), vocabularies=True, grouped=False),
 )
 
 
@@ -218,8 +219,10 @@ def write_tables(handle: ox.Store, published: Sequence[ox.NamedNode], folder: Pa
     for table in TABLES:
         path = folder / f"{table.name}.csv"
         try:
+            if not table.grouped:
+                raise NotGrouped(table.name)
             _write_csv(path, table, languages, rows(handle, published, table, languages))
-        except NotGrouped:  # never seen with Oxigraph 0.5; correct but holds the table in memory
+        except NotGrouped:  # sorting is correct but holds the table's rows in memory
             ordered = sorted(solutions(handle, published, table), key=lambda s: s[0])
             _write_csv(path, table, languages, rows(handle, published, table, languages, ordered))
         written.append(_checksum(path, f"Table: {table.title} (CSV)", "text/csv"))
