@@ -122,7 +122,7 @@ def main() -> None:
     store = build_store(args.n, args.work)
     copy = args.work / f"oxigraph-{args.n}"
     shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(store / "current", copy)
+    shutil.copytree(store / "current" / "public", copy)  # the public database: what SPARQL serves
     ours, theirs = 18931, 18932
     portal = subprocess.Popen([sys.executable, "-m", "tests.bench.bench_sparql", "--serve", str(store),
                                str(ours)])
