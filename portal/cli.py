@@ -71,7 +71,8 @@ def load(files: tuple[Path, ...], dataset_id: str | None, title: str | None, rep
         with console.byte_progress(f"Importing {path.name}", path, quiet or as_json) as progress:
             try:
                 result = importer.import_file(store, path, dataset_id, title=title, replace=replace,
-                                              strict=strict, media_type=media_type, progress=progress)
+                                              strict=strict, media_type=media_type,
+                                              progress=progress.bytes_read, phase=progress.phase)
             except importer.ValidationFailed as error:
                 _fail(as_json, str(error), report=error.report)
             except (InputRejected, importer.DatasetExists, StoreLocked) as error:

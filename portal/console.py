@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
@@ -24,17 +25,29 @@ err = Console(stderr=True)
 out = Console()
 
 
+@dataclass(frozen=True)
+class ImportProgress:
+    """Callbacks for a running import: bytes read, and the phase that starts (None when quiet)."""
+
+    bytes_read: Callable[[int], None] | None = None
+    phase: Callable[[str], None] | None = None
+
+
 @contextmanager
-def byte_progress(label: str, path: Path, quiet: bool) -> Iterator[Callable[[int], None] | None]:
-    """A progress bar over the bytes of `path` (rate and ETA), or nothing when quiet or not on a terminal."""
+def byte_progress(label: str, path: Path, quiet: bool) -> Iterator[ImportProgress]:
+    """A progress bar over the bytes of `path` (rate and ETA), then the later phases by name.
+
+    Nothing is drawn when quiet or when stderr is not a terminal.
+    """
     if quiet or not err.is_terminal or not path.is_file():
-        yield None
+        yield ImportProgress()
         return
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
                TimeRemainingColumn())
     with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task(label, total=path.stat().st_size)
-        yield lambda done: bar.update(task, completed=done)
+        yield ImportProgress(lambda done: bar.update(task, completed=done),
+                             lambda text: bar.update(task, description=f"{path.name}: {text}"))
 
 
 def import_json(result: ImportResult) -> dict[str, object]:

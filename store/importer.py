@@ -24,6 +24,7 @@ from store.validation import ValidationReport, validate_graph
 from store.writer import Writer
 
 Progress = Callable[[int], None]  # called with the number of bytes read so far
+Phase = Callable[[str], None]     # called with a short description when a new phase starts
 
 
 class DatasetExists(ValueError):
@@ -80,7 +81,7 @@ def default_dataset_id(path: Path) -> str:
 
 def import_file(store: Store, path: Path, dataset_id: str | None = None, *, title: str | None = None,
                 replace: bool = False, strict: bool = False, media_type: str | None = None,
-                progress: Progress | None = None) -> ImportResult:
+                progress: Progress | None = None, phase: Phase | None = None) -> ImportResult:
     """Import one RDF file as dataset `dataset_id` (default: the file's stem).
 
     Raises:
@@ -109,12 +110,15 @@ def import_file(store: Store, path: Path, dataset_id: str | None = None, *, titl
         if triples == 0:
             raise InputRejected(str(path), "the file contains no triples.")
         clock.lap("load")
+        _announce(phase, "Validating against the LOQ profile")
         report = validate_graph(writer.ox, graph, writer.vocabulary_graphs())
         if strict and not report.conforms:
             raise ValidationFailed(str(path), report)
         clock.lap("validate")
+        _announce(phase, "Scoring EQF Annex VI completeness")
         completeness = annex_vi_completeness(writer.ox, graph)
         clock.lap("annex_vi")
+        _announce(phase, "Recording metadata and changes, publishing")
         record = metadata.DatasetRecord(
             dataset_id, title or dataset_id, path.name, metadata.sha256_of(path), triples,
             _count_qualifications(writer, graph), report.conforms, report.nonconforming_qualifications(),
@@ -124,6 +128,11 @@ def import_file(store: Store, path: Path, dataset_id: str | None = None, *, titl
     clock.lap("publish")
     return ImportResult(dataset_id, str(path), triples, record.qualifications, replaced, report, completeness,
                         clock.total(), clock.phases)
+
+
+def _announce(phase: Phase | None, text: str) -> None:
+    if phase is not None:
+        phase(text)
 
 
 class _Clock:
