@@ -12,7 +12,7 @@ from portal.descriptions import Graph, href_for, organisation_view, public_base,
 from portal.language import Picked, offered_languages, pick_text
 from portal.negotiation import RDF_FORMATS
 from portal.schemaorg import credential_json_ld
-from portal.ui_text import LANGUAGE_NAMES, ui_text
+from portal.ui_text import LANGUAGE_NAMES, ui_text, workload_hours
 from store import describe, iris, statistics
 from store.formats import rdf_by_media_type
 from store.namespaces import ELM, SKOS
@@ -74,7 +74,7 @@ def _without_lang(query: str) -> str:
 def render(store: Store, iri: str, language: str) -> str:
     """The page of `iri` in `language`."""
     common = {"iri": iri, "language": language, "switch": language_switch(), "alternates": alternates(),
-              "ui": ui_text(language)}
+              "ui": ui_text(language), "workload_hours": workload_hours}
     info = dataset_info(store, iri)
     if info is not None:
         return render_template("dataset.html", dataset=info, **common)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 UI: dict[str, dict[str, str]] = {
     "en": {
         "qualification": "Qualification", "organisation": "Organisation", "concept": "Concept",
@@ -23,6 +25,7 @@ UI: dict[str, dict[str, str]] = {
         "score": "Annex VI completeness", "previous": "Previous", "next": "Next", "page": "Page",
         "of": "of", "location": "Location", "accredited_by": "accredited by", "iri": "Identifier (IRI)",
         "yes": "yes", "no": "no", "none": "None recorded.",
+        "lang_en": "English", "lang_fr": "French", "hours": "hours",
     },
     "fr": {
         "qualification": "Certification", "organisation": "Organisation", "concept": "Concept",
@@ -45,10 +48,23 @@ UI: dict[str, dict[str, str]] = {
         "score": "Complétude annexe VI", "previous": "Précédente", "next": "Suivante", "page": "Page",
         "of": "sur", "location": "Lieu", "accredited_by": "accrédité par", "iri": "Identifiant (IRI)",
         "yes": "oui", "no": "non", "none": "Rien n'est enregistré.",
+        "lang_en": "anglais", "lang_fr": "français", "hours": "heures",
     },
 }
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "de": "Deutsch", "nl": "Nederlands"}
+
+
+_DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$")
+
+
+def workload_hours(duration: str) -> int | None:
+    """Hours in an xsd:duration made of days, hours and minutes (P37DT12H -> 900), else None."""
+    match = _DURATION.match(duration)
+    if not match or not any(match.groups()):
+        return None
+    days, hours, minutes = (int(g or 0) for g in match.groups())
+    return days * 24 + hours + round(minutes / 60)
 
 
 def ui_text(language: str) -> dict[str, str]:
