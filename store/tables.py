@@ -78,6 +78,19 @@ TABLES: tuple[Table, ...] = (
         Column("credit_framework", "Credit system concept IRI (ECTS, ECVET...)."),
         Column("learning_outcome", "Learning outcome IRIs; see learning_outcomes.csv."),
         Column("modified", "Last modification date given by the provider (dct:modified)."),
+        Column("identifier_scheme", "Scheme of the national identifier (adms:identifier/elm:schemeName)."),
+        Column("entry_requirement", "Entry requirements (elm:entryRequirement/elm:noteLiteral).",
+               multilingual=True),
+        Column("publisher", "IRI of the organisation publishing the record (dct:publisher)."),
+        Column("awarding_country", "Country IRI(s) where it is awarded (elm:awardingOpportunity/elm:location/"
+               "elm:address/elm:countryCode): the awarding body's location."),
+        Column("accreditation_type", "Quality-assurance accreditation type concept IRI "
+               "(elm:accreditation/dct:type, Europass accreditation types)."),
+        Column("accreditation_title", "Title of the accreditation (elm:accreditation/dct:title).",
+               multilingual=True),
+        Column("accrediting_agent", "IRI of the accrediting organisation (elm:accreditingAgent)."),
+        Column("accreditation_issued", "Date the accreditation was issued (dct:issued)."),
+        Column("accreditation_expiry", "Date the accreditation expires (elm:expiryDate)."),
     )),
     Table("learning_outcomes", "Learning outcomes", "iri", (
         Column("iri", "IRI of the learning outcome."),
@@ -86,6 +99,8 @@ TABLES: tuple[Table, ...] = (
         Column("skill_type", "Knowledge, skill or autonomy concept IRI (dct:type)."),
         Column("reusability_level", "Skill reuse level concept IRI (elm:reusabilityLevel)."),
         Column("esco_skill", "Related ESCO skill IRIs; see esco_links.csv."),
+        Column("domain", "EQF element: knowledge, skill or responsibility and autonomy (a skill-typed "
+               "outcome with the eqf-responsibility-and-autonomy note, see docs/elm-profile.md)."),
     )),
     Table("organisations", "Organisations", "iri", (
         Column("iri", "IRI of the organisation."),
@@ -94,6 +109,9 @@ TABLES: tuple[Table, ...] = (
         Column("homepage", "Homepage URL(s)."),
         Column("country", "Country IRI(s) of its address (EU country authority)."),
         Column("awards", "IRIs of the qualifications it awards."),
+        Column("city", "Place name of its location (elm:location/elm:geographicName).", multilingual=True),
+        Column("address", "Full postal address (elm:location/elm:address/elm:fullAddress/elm:noteLiteral).",
+               multilingual=True),
     )),
     Table("levels", "EQF and NQF levels", "iri", (
         Column("iri", "IRI of the level concept."),
