@@ -11,6 +11,7 @@ import pyoxigraph as ox
 from store.mapping import rows as rowlib
 from store.mapping.emit import A, Emitter
 from store.mapping.errors import CellError, MappingInvalid, RowsRejected
+from store.mapping.iri_keys import keys_from_iris
 from store.mapping.mapping import Mapping, TableMapping
 from store.mapping.qualification import qualification_triples
 from store.mapping.reader import Table, read_table
@@ -56,6 +57,9 @@ def build_turtle(mapping: Mapping, register: Path, base_url: str, output: Path, 
     """
     tables = {name: _read(register, spec, name == "qualifications")
               for name, spec in _specs(mapping).items()}
+    if mapping.key_from_iri:
+        tables = {name: keys_from_iris(table, name, _specs(mapping)[name], base_url)
+                  for name, table in tables.items()}
     total = sum(len(t.rows) for t in tables.values())
     done = 0
 

@@ -30,7 +30,7 @@ class Target:
 
 
 QUALIFICATION_TARGETS: dict[str, Target] = {
-    "identifier": Target("notation"),
+    "identifier": Target("notation"), "identifierScheme": Target("notation"),
     "title": Target("text"), "altLabel": Target("text", multiple=True), "description": Target("text"),
     "entryRequirement": Target("text"), "learningOutcomeSummary": Target("text"),
     "additionalNote": Target("text"),
@@ -107,6 +107,7 @@ class Mapping:
     qualifications: TableMapping
     learning_outcomes: TableMapping | None
     organisations: TableMapping | None
+    key_from_iri: bool = False  # key, join and organisation columns hold NQDB IRIs, not keys
 
 
 def load_mapping(path: Path) -> Mapping:
@@ -127,7 +128,8 @@ def load_mapping(path: Path) -> Mapping:
         document.get("publisher"),
         _table(path, base, "qualifications", document["qualifications"], QUALIFICATION_TARGETS),
         _table(path, base, "learning_outcomes", outcomes, OUTCOME_TARGETS) if outcomes else None,
-        _table(path, base, "organisations", organisations, ORGANISATION_TARGETS) if organisations else None)
+        _table(path, base, "organisations", organisations, ORGANISATION_TARGETS) if organisations else None,
+        bool(document.get("key_from_iri", False)))
 
 
 @cache

@@ -51,7 +51,7 @@ def qualification_triples(out: Emitter, q: Record, outcome_rows: list[Record]) -
         ("dct:modified", [_typed(d, "dateTime") for d in v.get("modified", [])]))
     yield from out.node(out.iri("identifier", key), "elm:Identifier",
                         ("skos:notation", [ox.Literal(q.first("identifier") or key)]),
-                        ("elm:schemeName", [ox.Literal(out.identifier_scheme)]))
+                        ("elm:schemeName", [ox.Literal(q.first("identifierScheme") or out.identifier_scheme)]))
     for outcome in outcomes:
         yield from out.outcome(*outcome)
     for target, note in notes.items():

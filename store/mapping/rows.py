@@ -80,7 +80,9 @@ def keyed_records(table: Table, mapping: TableMapping, progress: Callable[[int],
         if not key:
             record.fail(column, None, "missing key: every row needs one, it makes the stable IRI")
         elif not is_valid_key(key):
-            record.fail(column, key, "key may only contain letters, digits, '.', '_', '~' and '-'")
+            record.fail(column, key, "an IRI, not a key: with key_from_iri, only IRIs of this kind minted "
+                        "under the import's base URL become keys"
+                        if "://" in key else "key may only contain letters, digits, '.', '_', '~' and '-'")
         elif key in seen:
             record.fail(column, key, f"duplicate key: row {seen[key]} already uses it")
         else:
