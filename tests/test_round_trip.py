@@ -93,3 +93,12 @@ def test_iris_under_another_base_are_reported_not_guessed(demo_tables: Path, tmp
     messages = [str(e) for e in rejected.value.errors]
     assert any("organisations.csv, row 2, column 'iri': an IRI, not a key" in m for m in messages), messages
     assert any("organisation id not in the organisations table" in m for m in messages), messages
+
+
+@pytest.mark.parametrize("name", ["qualifications", "learning_outcomes", "organisations"])
+def test_the_round_trip_tables_stay_on_the_streaming_path(demo_store: Store, name: str) -> None:
+    """Their queries yield each entity's rows together (no in-memory sort fallback)."""
+    table = next(t for t in tables.TABLES if t.name == name)
+    snapshot = demo_store.snapshot()
+    assert table.grouped
+    assert list(tables.rows(snapshot.ox, snapshot.published, table, ("en", "fr")))
