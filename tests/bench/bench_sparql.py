@@ -61,7 +61,9 @@ def serve_portal(store: Path, port: int) -> None:
 
     from portal import create_app
 
-    app = create_app({"STORE": str(store), "PUBLIC_BASE_URL": "http://127.0.0.1", "SPARQL_WORKERS": 2})
+    # No background dump generation: it would compete for the CPU being measured.
+    app = create_app({"STORE": str(store), "PUBLIC_BASE_URL": "http://127.0.0.1", "SPARQL_WORKERS": 2,
+                      "DUMPS_WATCH_SECONDS": 0})
     waitress.serve(app, host="127.0.0.1", port=port, threads=8, ident="nqdb", _quiet=True)
 
 
