@@ -25,7 +25,7 @@ from store.graphs import DATASET_PREFIX
 SEPARATOR = " | "
 ZIP_NAME = "nqdb-tables.zip"
 PACKAGE_NAME = "datapackage.json"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet evaluates cells starting so
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ def header(table: Table, languages: Sequence[str]) -> list[str]:
 
 def defuse(cell: str) -> str:
     """A cell a spreadsheet will not evaluate: values starting with = + - @ tab or CR get a leading "'"."""
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
 
 
 class NotGrouped(RuntimeError):

@@ -102,3 +102,28 @@ def test_the_round_trip_tables_stay_on_the_streaming_path(demo_store: Store, nam
     snapshot = demo_store.snapshot()
     assert table.grouped
     assert list(tables.rows(snapshot.ox, snapshot.published, table, ("en", "fr")))
+
+
+def test_formula_guard_is_undone_on_reimport(fresh_store: Store, tmp_path: Path, empty_template: Path) -> None:
+    """A title a spreadsheet would run as a formula is guarded in the tables and comes back unchanged."""
+    from store import importer
+    from store.demo import demo_dataset_turtle
+
+    turtle = demo_dataset_turtle(BASE).replace('"Certificate of Basic Education"@en',
+                                               '"=Certificate of Basic Education"@en')
+    assert "=Certificate of Basic Education" in turtle
+    source = tmp_path / "demo.ttl"
+    source.write_text(turtle, encoding="utf-8")
+    importer.import_file(fresh_store, source, "demo")
+    folder = tmp_path / "guarded"
+    folder.mkdir()
+    qualifications = write_demo_tables(fresh_store, folder)
+    assert "'=Certificate of Basic Education" in qualifications.read_text(encoding="utf-8")
+    shutil.copytree(empty_template, tmp_path / "again", symlinks=True)
+    again = Store(tmp_path / "again")
+    result = CliRunner().invoke(main, ["import-table", str(qualifications), "--mapping", str(RESEARCHER_MAPPING),
+                                       "--dataset", "demo", "--base", BASE, "--store", str(again.path), "--quiet"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    published, reimported = dataset_graph(fresh_store), dataset_graph(again)
+    assert isomorphic(published, reimported), differences(published, reimported)

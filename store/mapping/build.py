@@ -14,7 +14,7 @@ from store.mapping.errors import CellError, MappingInvalid, RowsRejected
 from store.mapping.iri_keys import keys_from_iris
 from store.mapping.mapping import Mapping, TableMapping
 from store.mapping.qualification import qualification_triples
-from store.mapping.reader import Table, read_table
+from store.mapping.reader import Table, read_table, undo_formula_guard
 from store.mapping.rows import Record
 from store.namespaces import ELM, PREFIXES
 
@@ -57,6 +57,8 @@ def build_turtle(mapping: Mapping, register: Path, base_url: str, output: Path, 
     """
     tables = {name: _read(register, spec, name == "qualifications")
               for name, spec in _specs(mapping).items()}
+    if mapping.formula_guard:
+        tables = {name: undo_formula_guard(table) for name, table in tables.items()}
     if mapping.key_from_iri:
         tables = {name: keys_from_iris(table, name, _specs(mapping)[name], base_url)
                   for name, table in tables.items()}

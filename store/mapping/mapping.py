@@ -108,6 +108,7 @@ class Mapping:
     learning_outcomes: TableMapping | None
     organisations: TableMapping | None
     key_from_iri: bool = False  # key, join and organisation columns hold NQDB IRIs, not keys
+    formula_guard: bool = False  # cells carry the researcher tables' "'" guard against formulas: remove it
 
 
 def load_mapping(path: Path) -> Mapping:
@@ -129,7 +130,7 @@ def load_mapping(path: Path) -> Mapping:
         _table(path, base, "qualifications", document["qualifications"], QUALIFICATION_TARGETS),
         _table(path, base, "learning_outcomes", outcomes, OUTCOME_TARGETS) if outcomes else None,
         _table(path, base, "organisations", organisations, ORGANISATION_TARGETS) if organisations else None,
-        bool(document.get("key_from_iri", False)))
+        bool(document.get("key_from_iri", False)), bool(document.get("formula_guard", False)))
 
 
 @cache

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from store.mapping.errors import TableUnreadable
+from store.tables import FORMULA_START
 
 _SEPARATORS = ",;\t|"
 
@@ -107,3 +108,13 @@ def _cell_text(value: object) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+def undo_formula_guard(table: Table) -> Table:
+    """The table with the "'" that defuses spreadsheet formulas removed (store/tables.py adds it)."""
+
+    def plain(value: str) -> str:
+        return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_START) else value
+
+    return Table(table.name, table.columns,
+                 [Row(row.number, {c: plain(v) for c, v in row.cells.items()}) for row in table.rows])
