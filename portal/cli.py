@@ -96,7 +96,8 @@ def validate(file: Path, media_type: str | None, report_format: str, as_json: bo
     from store.setup import validate_file
 
     try:
-        report, completeness = validate_file(file, media_type)
+        with console.byte_progress(f"Reading {file.name}", file, quiet or as_json) as progress:
+            report, completeness = validate_file(file, media_type, progress.bytes_read, progress.phase)
     except InputRejected as error:
         _fail(as_json, str(error))
     if as_json or report_format == "json":

@@ -105,7 +105,7 @@ def import_file(store: Store, path: Path, dataset_id: str | None = None, *, titl
         issued = _issued(writer, graph)
         before = changes.resource_hashes(writer.ox, graph) if replaced else {}  # for the change feed
         writer.drop_graph(graph)
-        _load(writer, prepared, syntax, graph, str(path), progress)
+        load_checked(writer, prepared, syntax, graph, str(path), progress)
         triples = writer.count(graph)
         if triples == 0:
             raise InputRejected(str(path), "the file contains no triples.")
@@ -151,8 +151,9 @@ class _Clock:
         return time.perf_counter() - self.started
 
 
-def _load(writer: Writer, prepared: PreparedInput, syntax: RdfSyntax, graph: str, file: str,
-          progress: Progress | None) -> None:
+def load_checked(writer: Writer, prepared: PreparedInput, syntax: RdfSyntax, graph: str, file: str,
+                 progress: Progress | None) -> None:
+    """Load a prepared input into `graph`, reporting bytes read; a parse error becomes InputRejected."""
     source = prepared.source
     if progress is not None and isinstance(source, Path):
         source = _CountingReader(open(source, "rb"), progress)  # type: ignore[assignment]

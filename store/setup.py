@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from store import graphs, importer
 from store.completeness import CompletenessReport, annex_vi_completeness
-from store.rdfinput import InputRejected, detect_syntax, from_syntax_error, prepare
+from store.rdfinput import InputRejected, detect_syntax, prepare
 from store.triplestore import Store
 from store.validation import ValidationReport, validate_graph
 from store.vocabularies import install_vocabularies
@@ -35,18 +35,20 @@ def load_demo(store: Store, base_url: str) -> importer.ImportResult:
                                     replace=True)
 
 
-def validate_file(path: Path, media_type: str | None = None) -> tuple[ValidationReport, CompletenessReport]:
+def validate_file(path: Path, media_type: str | None = None, progress: importer.Progress | None = None,
+                  phase: importer.Phase | None = None) -> tuple[ValidationReport, CompletenessReport]:
     """Validate one file against LOQ and Annex VI in a throw-away in-memory store with the vocabularies."""
     syntax = detect_syntax(path, media_type)
     prepared = prepare(path, syntax)
     writer = Writer(ox.Store(), ox.Store())
     install_vocabularies(writer)
     graph = graphs.dataset_graph("validate")
-    try:
-        writer.load(prepared.source, syntax, graph)
-    except SyntaxError as error:
-        raise from_syntax_error(str(path), error) from error
+    importer.load_checked(writer, prepared, syntax, graph, str(path), progress)
     if writer.count(graph) == 0:
         raise InputRejected(str(path), "the file contains no triples.")
-    return (validate_graph(writer.ox, graph, writer.vocabulary_graphs()),
-            annex_vi_completeness(writer.ox, graph))
+    if phase is not None:
+        phase("Validating against the LOQ profile")
+    report = validate_graph(writer.ox, graph, writer.vocabulary_graphs())
+    if phase is not None:
+        phase("Scoring EQF Annex VI completeness")
+    return report, annex_vi_completeness(writer.ox, graph)
