@@ -76,7 +76,11 @@ def to_text(report: ValidationReport) -> str:
     for qualification in sorted(groups, key=lambda q: (q == "", q)):
         lines.append("")
         lines.append(f"Qualification {qualification}:" if qualification else "Shared or unattached nodes:")
+        # The LOQ shapes and their vocabulary shapes can state the same rule twice (e.g. EQF level
+        # minCount in both files): say each problem once here; JSON and Turtle keep every SHACL result.
+        said: dict[str, None] = {}
         for v in groups[qualification]:
             where = "" if v.focus == qualification else f" (on {v.focus})"
-            lines.append(f"  - {v.field}: {v.message}{where}")
+            said.setdefault(f"  - {v.field}: {v.message}{where}")
+        lines.extend(said)
     return "\n".join(lines) + "\n"

@@ -90,3 +90,11 @@ def test_stats_on_a_missing_store_fails(runner: CliRunner, tmp_path: Path) -> No
 def test_every_command_has_help(runner: CliRunner, command: str) -> None:
     result = runner.invoke(main, [command, "--help"])
     assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_text_report_says_each_problem_once(runner: CliRunner, tmp_path: Path) -> None:
+    broken = tmp_path / "no-eqf.ttl"
+    broken.write_text(MINIMAL.read_text(encoding="utf-8").replace(EQF, ""), encoding="utf-8")
+    result = runner.invoke(main, ["validate", str(broken), "--quiet"])
+    assert result.exit_code == 1
+    assert result.output.count("EQF level is missing") == 1, result.output
