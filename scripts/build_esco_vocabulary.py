@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_ESCO_DIR = Path("/work/shared/esco")
+DEFAULT_ESCO_DIR = Path(__file__).resolve().parents[2] / "shared" / "esco"  # shared/ sits beside the checkout
 DEFAULT_OUTPUT = ROOT / "ontology" / "vocabularies" / "esco-skills.ttl"
 ALL_LABELS = "esco_skill_labels_en_fr_all.csv"
 SUBSET = "esco_skills_subset_en_fr.csv"

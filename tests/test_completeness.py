@@ -10,10 +10,8 @@ from pyoxigraph import NamedNode, RdfFormat, Store
 from rdflib import Graph
 
 from store.completeness import MANDATORY, OPTIONAL, CompletenessReport, annex_vi_completeness, score
+from tests.conftest import MINIMAL
 
-MINIMAL = Path("/work/shared/elm/examples/qualification-minimal.ttl")
-if not MINIMAL.exists():
-    MINIMAL = Path(__file__).parent / "data" / "qualification-minimal.ttl"
 ELM = rdflib.Namespace("http://data.europa.eu/snb/model/elm/")
 DCT = rdflib.Namespace("http://purl.org/dc/terms/")
 Q = rdflib.URIRef("https://example.org/nqd/qualification/Q-0001")

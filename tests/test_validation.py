@@ -16,10 +16,8 @@ from store.graphs import dataset_graph, vocabulary_graph
 from store.paths import VOCABULARIES
 from store.shacl_shapes import SHAPE_FILES, UnsupportedShapeFeature, compile_shapes
 from store.validation import ValidationReport, validate_graph
+from tests.conftest import MINIMAL
 
-MINIMAL = Path("/work/shared/elm/examples/qualification-minimal.ttl")
-if not MINIMAL.exists():
-    MINIMAL = Path(__file__).parent / "data" / "qualification-minimal.ttl"
 ELM = rdflib.Namespace("http://data.europa.eu/snb/model/elm/")
 DCT = rdflib.Namespace("http://purl.org/dc/terms/")
 EX = rdflib.Namespace("https://example.org/nqd/")
