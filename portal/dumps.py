@@ -35,9 +35,9 @@ def dumps_directory(app: Flask | None = None) -> Path:
     return dumps.dumps_dir(app.extensions["nqdb.store"], str(app.config["DUMPS_DIR"]))
 
 
-def generate_now(app: Flask, wait: bool = True) -> dumps.Manifest:
-    """Generate the dumps of the app's current snapshot (a no-op when `latest` already has it)."""
-    return dumps.generate(app.extensions["nqdb.store"], dumps_directory(app), wait=wait,
+def generate_now(app: Flask) -> dumps.Manifest:
+    """Generate the dumps of the app's current snapshot in this process (a no-op when `latest` has it)."""
+    return dumps.generate(app.extensions["nqdb.store"], dumps_directory(app), wait=True,
                           base_url=str(app.config["PUBLIC_BASE_URL"]),
                           languages=[x.strip() for x in str(app.config["LANGUAGES"]).split(",") if x.strip()],
                           license_url=str(app.config["LICENSE_URL"]))
