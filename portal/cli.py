@@ -92,8 +92,11 @@ def load(files: tuple[Path, ...], dataset_id: str | None, title: str | None, rep
 @JSON_OPTION
 @QUIET_OPTION
 def validate(file: Path, media_type: str | None, report_format: str, as_json: bool, quiet: bool) -> None:
-    """Check a file against the LOQ profile and EQF Annex VI, without a store. Exit 1 if it does not conform."""
-    from store.setup import validate_file
+    """Check a file against the LOQ profile and EQF Annex VI, without a store. Exit 1 if it does not conform.
+
+    The file is imported into a temporary store exactly as `nqdb load` would, so both give one verdict.
+    """
+    from store.file_validation import validate_file
 
     try:
         with console.byte_progress(f"Reading {file.name}", file, quiet or as_json) as progress:
