@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -56,9 +57,21 @@ def import_json(result: ImportResult) -> dict[str, object]:
             "qualifications": result.qualifications, "replaced": result.replaced,
             "conforms": result.report.conforms,
             "nonconforming": sorted(result.report.nonconforming_qualifications()),
+            "nonconformingSharedNodes": list(result.report.nonconforming_shared_nodes()),
             "violations": len(result.report.violations),
+            "summary": result.report.summary(),
+            "official": _official_json(result),
             "annexVIScore": result.completeness.dataset_score, "seconds": round(result.seconds, 3),
             "phases": result.phases}
+
+
+def _official_json(result: ImportResult) -> dict[str, object] | None:
+    """The verdict under the official LOQ shapes, in brief: verdict, count, defects by name and count."""
+    official = result.report.official
+    if official is None:
+        return None
+    return {"conforms": official.conforms, "violations": official.violation_count,
+            "defects": {shape: count for shape, count in official.defects}}
 
 
 def print_import(result: ImportResult) -> None:
@@ -66,13 +79,18 @@ def print_import(result: ImportResult) -> None:
     verb = "Replaced" if result.replaced else "Imported"
     out.print(f"{verb} dataset [bold]{result.dataset_id}[/] from {result.file}: {result.qualifications} "
               f"qualifications, {result.triples} triples in {result.seconds:.1f} s.")
-    bad = result.report.nonconforming_qualifications()
+    report = result.report
+    headline, *rest = report.summary()
+    # Green only for what the JSON calls conforming, and never for a file without qualifications.
+    colour = "green" if report.conforms and report.qualifications else "yellow"
+    out.print(f"[{colour}]{escape(headline)}[/]")
+    bad = report.nonconforming_qualifications()
     if bad:
-        out.print(f"[yellow]{len(bad)} qualification(s) do not conform to the LOQ profile and are marked "
-                  f"not Europass-ready[/] ({len(result.report.violations)} violations; "
-                  "`nqdb validate FILE` explains each).")
-    else:
-        out.print("[green]Every qualification conforms to the LOQ profile.[/]")
+        out.print(f"{len(bad)} qualification(s) are marked not Europass-ready.")
+    for line in rest:
+        out.print(escape(line))
+    if not report.conforms:
+        out.print("`nqdb validate FILE` explains each problem.")
     out.print(f"EQF Annex VI completeness score: {result.completeness.dataset_score:.1%}")
 
 

@@ -121,8 +121,9 @@ class Evaluator:
     """Validates the focus nodes of one data graph against compiled shapes."""
 
     def __init__(self, store: Store, data_graph: NamedNode, vocabularies: Sequence[NamedNode],
-                 shapes: ShapesGraph) -> None:
+                 shapes: ShapesGraph, official: Sequence[Shape] = ()) -> None:
         self.store, self.data_graph, self.shapes = store, data_graph, shapes
+        self.official = tuple(official)  # official twins of the patched targeted shapes (docs/validation.md)
         self.graphs = frozenset([data_graph, *vocabularies])
         self.vocabularies = tuple(vocabularies)
         self.vocabulary_types = _vocabulary_types(store, self.vocabularies)
@@ -130,6 +131,7 @@ class Evaluator:
         self.superclasses = self._subclass_closure()
         self._accepting: dict[str, frozenset[str]] = {}
         self._targets: dict[frozenset[str], tuple[Shape, ...]] = {}
+        self._official_targets: dict[frozenset[str], tuple[Shape, ...]] = {}
         self._memo: dict[tuple[int, Term], bool] = {}
 
     def _index_types(self) -> dict[Term, frozenset[str]]:
@@ -183,11 +185,19 @@ class Evaluator:
 
     def shapes_for(self, types: frozenset[str]) -> tuple[Shape, ...]:
         """The targeted shapes whose sh:targetClass covers one of these types."""
-        found = self._targets.get(types)
+        return self._covering(self.shapes.targeted, types, self._targets)
+
+    def official_shapes_for(self, types: frozenset[str]) -> tuple[Shape, ...]:
+        """The official twins of patched targeted shapes whose sh:targetClass covers one of these types."""
+        return self._covering(self.official, types, self._official_targets)
+
+    def _covering(self, shapes: tuple[Shape, ...], types: frozenset[str],
+                  cache: dict[frozenset[str], tuple[Shape, ...]]) -> tuple[Shape, ...]:
+        found = cache.get(types)
         if found is None:
-            found = tuple(s for s in self.shapes.targeted
+            found = tuple(s for s in shapes
                           if any(not types.isdisjoint(self.accepting(t.value)) for t in s.targets))
-            self._targets[types] = found
+            cache[types] = found
         return found
 
     def view_of(self, node: Term) -> View:

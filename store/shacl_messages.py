@@ -87,3 +87,25 @@ def message(result: RawResult, field: str) -> str:
         "And": f"{Field} value {v} does not meet all the required conditions.",
     }
     return texts.get(kind, result.source.message or f"{Field} breaks the rule {kind}.")
+
+
+_MDR = "http://data.europa.eu/snb/model/ap/loq-constraints-mdr/"
+# The defects of the official shapes that NQDB's copy corrects (docs/validation.md, "Known defects").
+KNOWN_DEFECTS: dict[str, tuple[str, str]] = {
+    _MDR + "EscoSkillRestriction": (
+        "ESCO skill scheme pattern",
+        "the official LOQ-constraints-mdr.ttl 1.1.0 requires a linked skill's skos:inScheme to start with "
+        "https://ec.europa.eu/esco/skill/, which rejects every real ESCO skill "
+        "(in <http://data.europa.eu/esco/concept-scheme/skills>)"),
+    _MDR + "EscoOccupationRestriction": (
+        "ESCO occupation scheme pattern",
+        "the official LOQ-constraints-mdr.ttl 1.1.0 requires a linked occupation's skos:inScheme to start "
+        "with http://data.europa.eu/esco/occupation, which rejects every real ESCO occupation "
+        "(in <http://data.europa.eu/esco/concept-scheme/occupations>)"),
+}
+
+
+def defect(shape_iri: str) -> tuple[str, str]:
+    """The name of the defect in the official definition of a shape NQDB patched, and what it gets wrong."""
+    return KNOWN_DEFECTS.get(shape_iri, (f"{local_name(shape_iri)} differs",
+                                         f"the official and NQDB definitions of {shape_iri} differ"))

@@ -23,6 +23,8 @@ Node = NamedNode | BlankNode
 
 # The shape files NQDB validates against: the pyshacl-compatible LOQ copy and our patched mdr copy.
 SHAPE_FILES: tuple[Path, ...] = (SHAPES / "LOQ-constraints.ttl", SHAPES / "LOQ-constraints-mdr.nqdb.ttl")
+# The same with the official, unpatched mdr file: the verdict the Europass QDR would give (issue 9, case 14).
+OFFICIAL_SHAPE_FILES: tuple[Path, ...] = (SHAPES / "LOQ-constraints.ttl", SHAPES / "LOQ-constraints-mdr.ttl")
 
 # Constraint parameters the engine evaluates (value: the constraint component's local name).
 COMPONENTS = {
@@ -229,3 +231,68 @@ def compile_shapes(files: Sequence[Path]) -> ShapesGraph:
 def loq_shapes() -> ShapesGraph:
     """The LOQ application profile shapes, compiled once per process."""
     return compile_shapes(SHAPE_FILES)
+
+
+@dataclass(frozen=True)
+class ShapesDifference:
+    """Where the official shapes differ from NQDB's, so their verdict costs only the shapes that differ.
+
+    Official results = NQDB results of the targeted shapes not in `replaced` + results of `official`.
+    """
+
+    patched: frozenset[str]          # IRIs of named shapes whose definitions differ between the two sets
+    replaced: frozenset[Shape]       # NQDB targeted shapes that reach a patched shape (or have no twin)
+    official: tuple[Shape, ...]      # the official targeted shapes evaluated in their place
+
+
+def _term(graph: _Graph, term: Term, seen: frozenset[Node]) -> str:
+    """A term as text; a blank node as its expanded description (to compare two shapes files)."""
+    if not isinstance(term, BlankNode):
+        return str(term)
+    return "[cycle]" if term in seen else _description(graph, term, seen | {term})
+
+
+def _description(graph: _Graph, node: Node, seen: frozenset[Node] = frozenset()) -> str:
+    """A canonical text of everything a shapes file says about a node, blank nodes expanded."""
+    parts = sorted(f"{p} {_term(graph, o, seen)}" for p, values in graph.spo.get(node, {}).items()
+                   for o in values)
+    return "[" + "; ".join(parts) + "]"
+
+
+def _patched_shapes(ours: _Graph, theirs: _Graph) -> frozenset[str]:
+    named = {s for s in [*ours.spo, *theirs.spo] if isinstance(s, NamedNode)}
+    return frozenset(s.value for s in named if _description(ours, s) != _description(theirs, s))
+
+
+def reaches(shape: Shape, patched: frozenset[str], seen: set[int] | None = None) -> bool:
+    """Whether a shape is, or refers to (sh:node, sh:or, sh:and, sh:property), a patched shape."""
+    seen = set() if seen is None else seen
+    if id(shape) in seen:
+        return False
+    seen.add(id(shape))
+    if shape.iri in patched:
+        return True
+    nested: list[Shape] = list(shape.properties)
+    for c in shape.constraints:
+        if isinstance(c.value, Shape):
+            nested.append(c.value)
+        elif isinstance(c.value, tuple):
+            nested.extend(m for m in c.value if isinstance(m, Shape))
+    return any(reaches(n, patched, seen) for n in nested)
+
+
+def compare_shapes(ours: Sequence[Path], theirs: Sequence[Path], mine: ShapesGraph) -> ShapesDifference:
+    """Find the targeted shapes whose verdicts can differ; `mine` is `ours` compiled (the shapes in use)."""
+    patched = _patched_shapes(_Graph(ours), _Graph(theirs))
+    other = compile_shapes(theirs)
+    my_nodes, other_nodes = {s.node for s in mine.targeted}, {s.node for s in other.targeted}
+    return ShapesDifference(
+        patched=patched,
+        replaced=frozenset(s for s in mine.targeted if s.node not in other_nodes or reaches(s, patched)),
+        official=tuple(s for s in other.targeted if s.node not in my_nodes or reaches(s, patched)))
+
+
+@cache
+def official_difference() -> ShapesDifference:
+    """How the official LOQ shapes differ from NQDB's, compiled once per process."""
+    return compare_shapes(SHAPE_FILES, OFFICIAL_SHAPE_FILES, loq_shapes())
