@@ -14,8 +14,8 @@ from rdflib import RDF, SKOS, XSD, BNode, Graph, Literal, URIRef
 
 from store.graphs import dataset_graph, vocabulary_graph
 from store.paths import VOCABULARIES
-from store.shacl_shapes import SHAPE_FILES, UnsupportedShapeFeature, compile_shapes
-from store.validation import ValidationReport, validate_graph
+from store.shacl_shapes import OFFICIAL_SHAPE_FILES, SHAPE_FILES, UnsupportedShapeFeature, compile_shapes
+from store.validation import ValidationReport, Violation, validate_graph
 from tests.conftest import MINIMAL
 
 ELM = rdflib.Namespace("http://data.europa.eu/snb/model/elm/")
@@ -210,3 +210,36 @@ def test_same_results_as_pyshacl(store: Store, shapes_graph: Graph, case: str) -
     assert ours.conforms == expected_conforms, ours.to_text()
     assert got == expected, f"only ours: {got - expected}\nonly pyshacl: {expected - got}"
     assert (case.startswith("valid") or case in ("blank-node-values", "esco-skill-link")) == ours.conforms
+
+
+@pytest.fixture(scope="module")
+def official_shapes_graph() -> Graph:
+    graph = Graph()
+    for path in OFFICIAL_SHAPE_FILES:
+        graph.parse(path, format="turtle")
+    return graph
+
+
+@pytest.mark.parametrize("case", ["valid", "esco-skill-link", "missing-title", "concept-from-wrong-scheme",
+                                  "string-status-on-accreditation"])
+def test_case_14_official_verdict_same_as_pyshacl_with_the_official_shapes(
+        store: Store, official_shapes_graph: Graph, case: str) -> None:
+    """Issue 9 case 14: the cheap official verdict (patched shapes re-run) equals pyshacl on the official files."""
+    record = minimal()
+    CORPUS[case](record)
+    target = NamedNode(dataset_graph(f"official-{case}"))
+    store.load(record.serialize(format="nt", encoding="utf-8"), format=RdfFormat.N_TRIPLES, to_graph=target)
+    ours = validate_graph(store, target.value, VOCABS)
+    assert ours.official is not None
+    stored = Graph().parse(data=store.dump(format=RdfFormat.N_TRIPLES, from_graph=target), format="nt")
+    expected_conforms, expected = _pyshacl_results(_with_referenced_concepts(store, stored),
+                                                   official_shapes_graph)
+
+    def key(v: Violation) -> tuple[str, str | None, str]:
+        return "_:" if v.focus.startswith("_:") else v.focus, v.path, v.constraint
+
+    got = ({key(v) for v in ours.violations} - {key(v) for v in ours.official.only_nqdb}) | \
+        {key(v) for v in ours.official.only_official}
+    assert ours.official.conforms == expected_conforms
+    assert got == expected, f"only ours: {got - expected}\nonly pyshacl: {expected - got}"
+    assert (case == "esco-skill-link") == (ours.official.only_official_count > 0)
