@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request
+from flask.blueprints import BlueprintSetupState
 from werkzeug.exceptions import (
     BadRequest,
     Forbidden,
@@ -28,13 +30,43 @@ from store.execute import Binding
 from store.namespaces import PREFIXES
 from store.sparql_description import service_description
 from store.sparql_engine import QueryFailure, QueryRejected, QueryRequest, inspect_query, resolve_dataset
-from store.sparql_workers import PoolSaturated, QueryFailed, QueryTimeout, WorkerPool
+from store.sparql_federation import federation_refusal
+from store.sparql_sandbox import format_bytes, parse_bytes
+from store.sparql_workers import PoolSaturated, QueryFailed, QueryTimeout, WorkerLimits, WorkerPool
 
 bp = Blueprint("sparql", __name__)
 POOL = "nqdb.sparql_pool"
 _POOL_LOCK = threading.Lock()
 CORS_PATHS = ("/sparql", "/queries")
 EXPOSED_HEADERS = "NQDB-Row-Limit, NQDB-Truncated, Retry-After, Content-Type"
+MIN_WORKER_MEMORY = 128 * 1024 * 1024  # a worker needs ~90 MB to open a store (docs/security.md)
+
+
+def federation_allowed(config: Mapping[str, Any]) -> frozenset[str]:
+    """The SERVICE endpoints a query may call (SPARQL_FEDERATION_ALLOW), usually none."""
+    return frozenset(iri.strip() for iri in str(config["SPARQL_FEDERATION_ALLOW"]).split(",") if iri.strip())
+
+
+def worker_limits(config: Mapping[str, Any]) -> WorkerLimits:
+    """Each worker's OS limits from the settings.
+
+    Raises:
+        ValueError: SPARQL_WORKER_MEMORY is not a size, or too small for a worker to open the store.
+    """
+    try:
+        memory = parse_bytes(config["SPARQL_WORKER_MEMORY"])
+    except ValueError as error:
+        raise ValueError(f"SPARQL_WORKER_MEMORY: {error}") from error
+    if 0 < memory < MIN_WORKER_MEMORY:
+        raise ValueError(f"SPARQL_WORKER_MEMORY is {format_bytes(memory)}; a worker needs at least "
+                         f"{format_bytes(MIN_WORKER_MEMORY)} (or 0 for no cap).")
+    return WorkerLimits(memory, network=bool(federation_allowed(config)))
+
+
+@bp.record_once
+def _check_settings(state: BlueprintSetupState) -> None:
+    """A wrong limit stops the app at start, not at its first query."""
+    worker_limits(state.app.config)
 
 
 def get_pool() -> WorkerPool:
@@ -47,7 +79,7 @@ def get_pool() -> WorkerPool:
             if pool is None:
                 config = app.config
                 pool = WorkerPool(int(config["SPARQL_WORKERS"]), int(config["SPARQL_MAX_WAITING"]),
-                                  float(config["SPARQL_TIMEOUT"]))
+                                  float(config["SPARQL_TIMEOUT"]), worker_limits(config))
                 app.extensions[POOL] = pool
     return pool
 
@@ -81,6 +113,10 @@ def run_query(text: str, default_uris: Sequence[str] = (), named_uris: Sequence[
         raise BadRequest(str(error)) from error
     if shape.form == "UPDATE":
         raise Forbidden(READ_ONLY)
+    refusal = federation_refusal(shape.services, federation_allowed(current_app.config))
+    if refusal is not None:
+        call, reason = refusal
+        raise _with_extra(BadRequest(reason), {"service": call.written})
     store = get_store()
     default, named = resolve_dataset(shape, default_uris, named_uris, store.published_graphs())
     union = not (default_uris or named_uris or shape.has_dataset_clause)

@@ -17,19 +17,25 @@ import pyoxigraph as ox
 
 from store.execute import Binding
 from store.formats import rdf_by_media_type, results_by_media_type
+from store.sparql_federation import KEYWORD, ServiceCall, service_calls
 from store.sparql_results import write_solutions
 from store.terms import to_node, to_term
 
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD",
                              "WITH"})
 QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
+# The lexer follows the SPARQL terminals wherever a misreading could hide code from it (issue 9 case 1):
+# comments end at CR or LF as in pyoxigraph, IRIs may hold \u escapes, prefixed names \-escapes (\#).
 _STRING = r'"""(?:[^"\\]|\\.|"(?!""))*"""' r"|'''(?:[^'\\]|\\.|'(?!''))*'''" \
-          r'|"(?:[^"\\\n]|\\.)*"' r"|'(?:[^'\\\n]|\\.)*'"
+          r'|"(?:[^"\\\n\r]|\\.)*"' r"|'(?:[^'\\\n\r]|\\.)*'"
+_IRI = r'<(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>'
+_LOCAL = r"(?:[\w.:%-]|\\[_~.\-!$&'()*+,;=/?#@%])*"
 _TOKEN = re.compile(
-    r"(?P<space>\s+)|(?P<comment>#[^\n]*)|(?P<iri><[^<>\"{}|^`\\\x00-\x20]*>)|(?P<string>" + _STRING + ")"
-    r"|(?P<pname>(?:[A-Za-z][\w.-]*)?:[\w.:%-]*)|(?P<word>[A-Za-z_]\w*)|(?P<var>[?$]\w+)|(?P<other>.)",
+    r"(?P<space>\s+)|(?P<comment>#[^\r\n]*)|(?P<iri>" + _IRI + ")|(?P<string>" + _STRING + ")"
+    r"|(?P<pname>(?:[A-Za-z][\w.-]*)?:" + _LOCAL + r")|(?P<word>[A-Za-z_]\w*)|(?P<var>[?$]\w+)|(?P<other>.)",
     re.S)
 _POSITION = re.compile(r"error at (\d+):(\d+)")
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
 class QueryRejected(ValueError):
@@ -43,6 +49,7 @@ class QueryShape:
     form: str  # "SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "UPDATE" or "" (unknown: the parser will say)
     from_graphs: tuple[str, ...] = ()
     from_named: tuple[str, ...] = ()
+    services: tuple[ServiceCall, ...] = ()  # SERVICE clauses, read generously (store/sparql_federation.py)
 
     @property
     def has_dataset_clause(self) -> bool:
@@ -87,29 +94,49 @@ def _tokens(text: str) -> list[tuple[str, str]]:
 
 
 def inspect_query(text: str) -> QueryShape:
-    """The query form and its FROM / FROM NAMED graphs, read from the tokens (strings and IRIs skipped)."""
+    """The query form, its FROM / FROM NAMED graphs and SERVICE clauses, read from the tokens."""
     tokens = _tokens(text)
     prefixes: dict[str, str] = {}
+    base: str | None = None
     position = 0
     while position < len(tokens):
         kind, value = tokens[position]
         upper = value.upper()
-        if kind == "word" and upper == "BASE":
+        if kind == "word" and upper == "BASE" and position + 1 < len(tokens):
+            base = tokens[position + 1][1][1:-1]
             position += 2
         elif kind == "word" and upper == "PREFIX" and position + 2 < len(tokens):
             prefixes[tokens[position + 1][1][:-1]] = tokens[position + 2][1][1:-1]
             position += 3
         else:
             break
+    services = _services(text, tokens, prefixes, base)
     if position >= len(tokens) or tokens[position][0] != "word":
-        return QueryShape("")
+        return QueryShape("", services=services)
     first = tokens[position][1].upper()
     if first in UPDATE_KEYWORDS:
-        return QueryShape("UPDATE")
+        return QueryShape("UPDATE", services=services)
     if first not in QUERY_FORMS:
-        return QueryShape("")
+        return QueryShape("", services=services)
     graphs, named = _dataset_clauses(tokens[position + 1:], prefixes)
-    return QueryShape(first, tuple(graphs), tuple(named))
+    return QueryShape(first, tuple(graphs), tuple(named), services)
+
+
+def _services(text: str, tokens: Sequence[tuple[str, str]], prefixes: dict[str, str],
+              base: str | None) -> tuple[ServiceCall, ...]:
+    """SERVICE clauses; also as read after SPARQL 1.1 §19.2 codepoint escapes, should a parser apply them."""
+    if KEYWORD not in text.upper() and "\\U" not in text.upper():
+        return ()
+    calls = service_calls(tokens, prefixes, base)
+    unescaped = _CODEPOINT.sub(_codepoint, text)
+    if calls or unescaped == text:
+        return calls
+    return service_calls(_tokens(unescaped), prefixes, base)
+
+
+def _codepoint(match: re.Match[str]) -> str:
+    value = int(match.group(1) or match.group(2), 16)
+    return chr(value) if value <= 0x10FFFF else match.group()
 
 
 def _dataset_clauses(tokens: Sequence[tuple[str, str]],

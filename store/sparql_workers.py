@@ -11,16 +11,31 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import os
+import signal
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
 from store.sparql_engine import QueryFailure, QueryRequest, evaluate
+from store.sparql_sandbox import deny_internet, format_bytes, limit_memory
 
 CHUNK_BYTES = 64 * 1024  # results smaller than this are complete before the status line is chosen
+MEMORY_STATUS = 422  # well-formed, but more than this endpoint will do: retrying the same query cannot help
 _CONTEXT = multiprocessing.get_context("spawn")
+_EXIT_OUT_OF_MEMORY = 3  # a worker whose Python code ran out of memory exits with this code
+_JOIN_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class WorkerLimits:
+    """What the operating system enforces on each worker: its memory (0 = no cap) and no network."""
+
+    memory_bytes: int = 0
+    network: bool = False  # True only when federation to listed endpoints is allowed
 
 
 class QueryTimeout(Exception):
@@ -68,8 +83,11 @@ class _Channel:
             self.buffer.clear()
 
 
-def worker_main(conn: Connection) -> None:
+def worker_main(conn: Connection, limits: WorkerLimits = WorkerLimits()) -> None:
     """Serve QueryRequests from `conn` until told to stop (None) or the pipe closes."""
+    limit_memory(limits.memory_bytes)
+    if not limits.network:
+        deny_internet()
     import pyoxigraph as ox
 
     opened: tuple[str, ox.Store] | None = None
@@ -85,6 +103,8 @@ def worker_main(conn: Connection) -> None:
         channel = _Channel(conn)
         try:
             failure = evaluate(opened[1], request, channel.start)
+        except MemoryError:
+            os._exit(_EXIT_OUT_OF_MEMORY)  # the web side reports it; a clean exit is all that is safe now
         except Exception as error:  # noqa: BLE001 — any evaluation error is reported, the worker lives on
             failure = QueryFailure(500, f"The query failed while it ran: {error}")
         if failure is not None and not channel.started:
@@ -102,11 +122,26 @@ def worker_main(conn: Connection) -> None:
 
 # -- the web side ----------------------------------------------------------------------------------------
 class _Worker:
-    def __init__(self) -> None:
+    def __init__(self, limits: WorkerLimits) -> None:
+        self.limits = limits
         self.conn, child = _CONTEXT.Pipe(duplex=True)
-        self.process = _CONTEXT.Process(target=worker_main, args=(child,), daemon=True, name="nqdb-sparql")
+        self.process = _CONTEXT.Process(target=worker_main, args=(child, limits), daemon=True,
+                                        name="nqdb-sparql")
         self.process.start()
         child.close()
+
+    def death(self) -> QueryFailure:
+        """Why the worker stopped answering: over its memory cap, or a crash (it is then reaped)."""
+        self.process.join(timeout=_JOIN_SECONDS)
+        code = self.process.exitcode
+        # pyoxigraph aborts (SIGABRT) when an allocation fails; Python code exits with our own code
+        if self.limits.memory_bytes and code in (-signal.SIGABRT, _EXIT_OUT_OF_MEMORY):
+            limit = format_bytes(self.limits.memory_bytes)
+            return QueryFailure(MEMORY_STATUS, f"The query needed more memory than a query may use here "
+                                f"({limit}) and was stopped; narrow it down or add a LIMIT.",
+                                {"memoryLimit": self.limits.memory_bytes})
+        return QueryFailure(500, "The query worker stopped unexpectedly; the query was not answered. "
+                                 "Try again.", {"exitCode": code})
 
     def receive(self, deadline: float) -> tuple[Any, ...]:
         """The worker's next message, or QueryTimeout when the deadline passes first."""
@@ -148,9 +183,13 @@ class ResultStream:
         while not self.finished and self.worker is not None:
             try:
                 message = self.worker.receive(self.deadline)
-            except (QueryTimeout, EOFError, OSError):
+            except QueryTimeout:
                 self.close()  # the response is cut off: clients see an incomplete body, never a short one
                 raise
+            except (EOFError, OSError) as error:
+                failure = self.worker.death()
+                self.close()
+                raise QueryFailed(failure) from error
             if message[0] == "data":
                 yield message[1]
             elif message[0] == "end":
@@ -176,10 +215,11 @@ class ResultStream:
 class WorkerPool:
     """`size` worker processes, at most `max_waiting` queries waiting, `timeout` seconds per query."""
 
-    def __init__(self, size: int, max_waiting: int, timeout: float) -> None:
+    def __init__(self, size: int, max_waiting: int, timeout: float, limits: WorkerLimits = WorkerLimits()) -> None:
         self.size, self.max_waiting, self.timeout = max(1, size), max(0, max_waiting), timeout
+        self.limits = limits
         self._cond = threading.Condition()
-        self._idle = [_Worker() for _ in range(self.size)]
+        self._idle = [_Worker(limits) for _ in range(self.size)]
         self._busy: set[_Worker] = set()
         self._waiting = 0
         self._closed = False
@@ -200,8 +240,8 @@ class WorkerPool:
             self.release(worker, healthy=False)
             raise
         except (EOFError, OSError) as error:
+            failure = worker.death()
             self.release(worker, healthy=False)
-            failure = QueryFailure(500, "The query worker stopped unexpectedly; try again.")
             raise QueryFailed(failure) from error
         if message[0] == "error":
             self.release(worker, healthy=True)
@@ -229,6 +269,9 @@ class WorkerPool:
             if self._closed:
                 raise PoolSaturated()
             worker = self._idle.pop()
+            if not worker.process.is_alive():  # died while idle (killed, OOM killer): never hand it out
+                worker.kill()
+                worker = _Worker(self.limits)
             self._busy.add(worker)
             return worker
 
@@ -242,7 +285,7 @@ class WorkerPool:
                 if healthy:
                     worker.stop()
                 return
-            self._idle.append(worker if healthy else _Worker())
+            self._idle.append(worker if healthy else _Worker(self.limits))
             self._cond.notify()
 
     def close(self) -> None:
