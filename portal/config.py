@@ -27,3 +27,6 @@ class Defaults:
     SPARQL_WORKERS = 2                 # worker processes that evaluate queries
     SPARQL_MAX_WAITING = 8             # queries allowed to wait for a worker before 503 + Retry-After
     SPARQL_ROW_LIMIT = 0               # cap on SELECT rows (0 = none); a capped result says so, never silently
+    # issue 9 cases 1 and 3 (docs/security.md "The public SPARQL endpoint"):
+    SPARQL_FEDERATION_ALLOW = ""       # comma-separated SERVICE endpoint IRIs a query may call; empty = none (refused)
+    SPARQL_WORKER_MEMORY = "1GiB"      # heap cap per SPARQL worker (RLIMIT_DATA): bytes or e.g. 512MiB; 0 = none
