@@ -13,6 +13,7 @@ import click
 
 from portal import console
 from store import importer
+from store.mapping.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, DEFAULT_MAX_RATIO, TableLimits
 from store.rdfinput import InputRejected
 from store.snapshots import StoreLocked
 from store.triplestore import Store
@@ -204,7 +205,10 @@ def template(folder: Path, as_json: bool) -> None:
     """Write a ready-to-fill register template: register.csv, organisations.csv, register.xlsx, mapping."""
     from store.mapping.template import write_template
 
-    written = write_template(folder)
+    try:
+        written = write_template(folder)
+    except OSError as error:
+        _fail(as_json, f"{error.filename or folder}: cannot write the template ({error.strerror or error}).")
     _report(as_json, {"files": [str(p) for p in written]},
             "Wrote " + ", ".join(str(p) for p in written) + ".\nFill in the rows, then run "
             f"`nqdb import-table {folder / 'register.xlsx'} --mapping {folder / 'mapping.yaml'}`.")
@@ -224,25 +228,44 @@ def template(folder: Path, as_json: bool) -> None:
 @click.option("--dry-run", is_flag=True, help="Write the ELM Turtle and the validation report; no store.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="With --dry-run: the Turtle file (default: FILE with .ttl).")
+@click.option("--max-cells", envvar="NQDB_TABLE_MAX_CELLS", type=click.IntRange(min=1),
+              default=DEFAULT_MAX_CELLS, show_default=True,
+              help="Most cells read from one table or sheet (env NQDB_TABLE_MAX_CELLS).")
+@click.option("--max-bytes", envvar="NQDB_TABLE_MAX_BYTES", type=click.IntRange(min=1),
+              default=DEFAULT_MAX_BYTES, show_default=True,
+              help="Most bytes of a CSV file, of an XLSX workbook unzipped, and of one table's cell text "
+                   "(env NQDB_TABLE_MAX_BYTES).")
+@click.option("--max-ratio", envvar="NQDB_TABLE_MAX_RATIO", type=click.FloatRange(min=1),
+              default=DEFAULT_MAX_RATIO, show_default=True,
+              help="Highest compression ratio of an XLSX part over 1 MiB (env NQDB_TABLE_MAX_RATIO).")
 @STORE_OPTION
 @JSON_OPTION
 @QUIET_OPTION
 def import_table(file: Path, mapping_path: Path | None, dataset_id: str | None, title: str | None, base: str,
                  replace: bool, strict: bool, skip_invalid: bool, dry_run: bool, output: Path | None,
-                 store_path: Path, as_json: bool, quiet: bool) -> None:
+                 max_cells: int, max_bytes: int, max_ratio: float, store_path: Path, as_json: bool,
+                 quiet: bool) -> None:
     """Import a register kept as a spreadsheet (CSV or XLSX) through a mapping to ELM, in one transaction.
 
-    Every row is checked first: with any error nothing is loaded, unless --skip-invalid.
+    Every row is checked first: with any error nothing is loaded, unless --skip-invalid. With more errors
+    than the terminal shows, the full list is written beside FILE (FILE.errors.txt); --json has them all.
     """
     from portal import table_console
     from store.mapping.errors import MappingInvalid, RowsRejected, TableUnreadable
-    from store.mapping.load import import_register
+    from store.mapping.load import check_dataset_id, check_output, import_register
     from store.mapping.mapping import DEFAULT_MAPPING
 
     mapping_path = mapping_path or DEFAULT_MAPPING
+    limits = TableLimits(max_cells, max_bytes, max_ratio)
+    try:  # every id and path is checked before anything is written (no store is created for a bad id)
+        check_dataset_id(file, dataset_id or importer.default_dataset_id(file))
+        if dry_run:
+            check_output(output or file.with_suffix(".ttl"), file, mapping_path)
+    except InputRejected as error:
+        _fail(as_json, str(error))
     if dry_run:
         _import_table_dry_run(file, mapping_path, base, output or file.with_suffix(".ttl"), skip_invalid,
-                              as_json, quiet)
+                              as_json, quiet, limits)
         return
     store = Store(store_path)
     if not store.is_initialised():
@@ -253,9 +276,9 @@ def import_table(file: Path, mapping_path: Path | None, dataset_id: str | None, 
         with table_console.row_progress(f"Reading {file.name}", quiet or as_json) as rows:
             built, result = import_register(store, file, mapping_path, base, dataset_id, title=title,
                                             replace=replace, strict=strict, skip_invalid=skip_invalid,
-                                            rows=rows)
+                                            rows=rows, limits=limits)
     except RowsRejected as error:
-        _fail_rows(as_json, error)
+        _fail_rows(as_json, error, file)
     except importer.ValidationFailed as error:
         _fail(as_json, str(error), report=error.report)
     except (MappingInvalid, TableUnreadable, InputRejected, importer.DatasetExists, StoreLocked) as error:
@@ -264,21 +287,22 @@ def import_table(file: Path, mapping_path: Path | None, dataset_id: str | None, 
         payload = {**console.import_json(result), "table": table_console.build_json(built)}
         click.echo(json.dumps(payload, indent=2))
     else:
-        table_console.print_build(built)
+        table_console.print_build(built, file)
         console.print_import(result)
 
 
 def _import_table_dry_run(file: Path, mapping_path: Path, base: str, output: Path, skip_invalid: bool,
-                          as_json: bool, quiet: bool) -> None:
+                          as_json: bool, quiet: bool, limits: TableLimits) -> None:
     from portal import table_console
     from store.mapping.errors import MappingInvalid, RowsRejected, TableUnreadable
     from store.mapping.load import dry_run
 
     try:
         with table_console.row_progress(f"Reading {file.name}", quiet or as_json) as rows:
-            checked = dry_run(file, mapping_path, base, output, skip_invalid=skip_invalid, rows=rows)
+            checked = dry_run(file, mapping_path, base, output, skip_invalid=skip_invalid, rows=rows,
+                              limits=limits)
     except RowsRejected as error:
-        _fail_rows(as_json, error)
+        _fail_rows(as_json, error, file)
     except (MappingInvalid, TableUnreadable, InputRejected) as error:
         _fail(as_json, str(error))
     if as_json:
@@ -286,7 +310,7 @@ def _import_table_dry_run(file: Path, mapping_path: Path, base: str, output: Pat
                                **checked.report.to_json(), "annexVI": checked.completeness.to_json()},
                               indent=2))
     else:
-        table_console.print_build(checked.build)
+        table_console.print_build(checked.build, file)
         click.echo(f"Wrote {output}.")
         click.echo(checked.report.to_text())
         if not quiet:
@@ -294,13 +318,15 @@ def _import_table_dry_run(file: Path, mapping_path: Path, base: str, output: Pat
     sys.exit(0 if checked.report.conforms else 1)
 
 
-def _fail_rows(as_json: bool, error: Any) -> None:
+def _fail_rows(as_json: bool, error: Any, register: Path) -> None:
+    """Every row error in JSON; on the terminal the first ones, and the full list in a file named there."""
     from portal import table_console
 
     if as_json:
-        click.echo(json.dumps({"error": str(error), "rows": [e.to_json() for e in error.errors]}, indent=2))
+        click.echo(json.dumps({"error": str(error), "rows": [e.to_json() for e in error.errors],
+                               "notices": [n.to_json() for n in error.notices]}, indent=2))
     else:
-        table_console.print_errors(error.errors, f"Error: {error}")
+        table_console.report_rows(error.errors, error.notices, f"Error: {register.name}: {error}", register)
     sys.exit(1)
 
 

@@ -12,6 +12,7 @@ from store.mapping import rows as rowlib
 from store.mapping.emit import A, Emitter
 from store.mapping.errors import CellError, MappingInvalid, RowsRejected
 from store.mapping.iri_keys import keys_from_iris
+from store.mapping.limits import TableLimits
 from store.mapping.mapping import Mapping, TableMapping
 from store.mapping.qualification import qualification_triples
 from store.mapping.reader import Table, read_table, undo_formula_guard
@@ -33,6 +34,7 @@ class BuildResult:
     organisations: int
     triples: int
     skipped: list[CellError] = field(default_factory=list)
+    notices: list[CellError] = field(default_factory=list)  # cells normalised as the mapping asked
 
 
 @dataclass
@@ -48,14 +50,15 @@ class _Register:
 
 
 def build_turtle(mapping: Mapping, register: Path, base_url: str, output: Path, *, skip_invalid: bool = False,
-                 progress: Progress | None = None) -> BuildResult:
+                 progress: Progress | None = None, limits: TableLimits | None = None) -> BuildResult:
     """Read the register's tables, check every row, and write its ELM as Turtle to `output`.
 
     Raises:
-        MappingInvalid, TableUnreadable: the mapping or a table cannot be used at all.
+        MappingInvalid, TableUnreadable: the mapping or a table cannot be used at all (TableTooLarge: over
+            a limit).
         RowsRejected: some rows are wrong and `skip_invalid` is false (nothing is written).
     """
-    tables = {name: _read(register, spec, name == "qualifications")
+    tables = {name: _read(register, spec, name == "qualifications", limits or TableLimits())
               for name, spec in _specs(mapping).items()}
     if mapping.formula_guard:
         tables = {name: undo_formula_guard(table) for name, table in tables.items()}
@@ -77,15 +80,16 @@ def build_turtle(mapping: Mapping, register: Path, base_url: str, output: Path, 
         rowlib.keyed_records(tables["organisations"], mapping.organisations) if mapping.organisations else [])
     _cross_check(mapping, data)
     errors = [e for r in data.records() for e in r.errors]
+    notices = [n for r in data.records() for n in r.notices]
     if errors and not skip_invalid:
-        raise RowsRejected(errors)
+        raise RowsRejected(errors, notices)
     kept = _drop_invalid(data)
     emitter = Emitter(base_url, mapping.identifier_scheme, mapping.publisher)
     counter = _Counter()
     ox.serialize(counter.count(_triples(emitter, kept)), output, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     step(total - done)
     return BuildResult(output, total, len(kept.qualifications), counter.outcomes,
-                       len(kept.organisations), counter.triples, errors)
+                       len(kept.organisations), counter.triples, errors, notices)
 
 
 def _specs(mapping: Mapping) -> dict[str, TableMapping]:
@@ -97,14 +101,14 @@ def _specs(mapping: Mapping) -> dict[str, TableMapping]:
     return specs
 
 
-def _read(register: Path, spec: TableMapping, main: bool) -> Table:
+def _read(register: Path, spec: TableMapping, main: bool, limits: TableLimits) -> Table:
     """A table: its own file, a sheet of the workbook, or for a CSV register the CSV named after the sheet."""
     path, sheet = spec.file or register, spec.sheet
     if spec.file is None and register.suffix.lower() not in (".xlsx", ".xlsm"):
         if sheet is not None and not main:
             path = register.with_name(f"{sheet.lower().replace(' ', '-')}.csv")
         sheet = None
-    table = read_table(path, sheet, spec.delimiter)
+    table = read_table(path, sheet, spec.delimiter, limits)
     rowlib.check_columns(table, spec)
     return table
 

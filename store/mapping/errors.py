@@ -39,7 +39,8 @@ class TableUnreadable(ValueError):
 class RowsRejected(ValueError):
     """Some rows have errors and --skip-invalid was not given: nothing was built or loaded."""
 
-    def __init__(self, errors: list[CellError]) -> None:
+    def __init__(self, errors: list[CellError], notices: list[CellError] | None = None) -> None:
         self.errors = errors
+        self.notices = notices or []
         super().__init__(f"{len(errors)} error(s) in the register; nothing was imported. "
                          "Fix them, or pass --skip-invalid to import the valid rows only.")

@@ -8,9 +8,25 @@ usual checks report it (a key with ':' and '/' is not a key; an id not in its ta
 
 from __future__ import annotations
 
+import re
+
 from store.iris import parse
 from store.mapping.mapping import TableMapping
 from store.mapping.reader import Row, Table
+
+# Register keys: letters, digits and . _ ~ - (URL-safe as they are), in segments joined by single '/'
+# (an English register's `603/0462/4`). store/iris.py mints each key percent-encoded as ONE path
+# segment (`/id/qualification/603%2F0462%2F4`) and parse() decodes it, so a key comes back from an IRI
+# exactly as written (the researcher tables round trip).
+_REGISTER_KEY = re.compile(r"^[A-Za-z0-9._~-]+(?:/[A-Za-z0-9._~-]+)*$")
+KEY_RULE = ("key may only contain letters, digits, '.', '_', '~', '-' and '/' between them (at most 200 "
+            "characters)")
+
+
+def is_register_key(key: str) -> bool:
+    """A key a register row may carry: see KEY_RULE."""
+    return len(key) <= 200 and bool(_REGISTER_KEY.match(key))
+
 
 TABLE_KINDS = {"qualifications": "qualification", "learning_outcomes": "learning-outcome",
                "organisations": "organisation"}

@@ -74,14 +74,22 @@ class Field:
     values: dict[str, str] = field(default_factory=dict)
     required: bool = False
     default: str | None = None
+    joined: tuple[str, ...] = ()  # `columns:` several columns joined into one value (an address's lines)
+    join: str = ", "
+    add_scheme: str | None = None  # url fields: scheme added to a web address written without one
 
     def columns(self) -> dict[str | None, str]:
-        """The column read for each language tag (None for an untagged column)."""
-        if self.column is None:
+        """The (first) column read for each language tag (None for an untagged column)."""
+        return {lang: names[0] for lang, names in self.sources().items()}
+
+    def sources(self) -> dict[str | None, tuple[str, ...]]:
+        """Every column read for each language tag: the one column, or the joined ones in order."""
+        names = self.joined or ((self.column,) if self.column is not None else ())
+        if not names:
             return {}
         if self.languages:
-            return {lang: self.column.replace("{lang}", lang) for lang in self.languages}
-        return {self.language: self.column}
+            return {lang: tuple(n.replace("{lang}", lang) for n in names) for lang in self.languages}
+        return {self.language: names}
 
 
 @dataclass(frozen=True)
@@ -94,6 +102,7 @@ class TableMapping:
     key: str | None
     fields: dict[str, Field]
     qualification: str | None = None  # learning outcomes only: the column joining to a qualification
+    drop_alt_label_equal_to_name: bool = False  # an altLabel equal to the title / legal name is left out
 
 
 @dataclass(frozen=True)
@@ -109,6 +118,8 @@ class Mapping:
     organisations: TableMapping | None
     key_from_iri: bool = False  # key, join and organisation columns hold NQDB IRIs, not keys
     formula_guard: bool = False  # cells carry the researcher tables' "'" guard against formulas: remove it
+    add_url_scheme: str | None = None  # "https": www.example.org is read as https://www.example.org
+    drop_alt_label_equal_to_name: bool = False
 
 
 def load_mapping(path: Path) -> Mapping:
@@ -122,15 +133,25 @@ def load_mapping(path: Path) -> Mapping:
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise MappingInvalid(f"{path}: cannot read the mapping ({error}).") from error
     check_against_schema(path, document)
-    base = path.parent
+    options = _Options(path, document.get("add_url_scheme"), bool(document.get("drop_alt_label_equal_to_name")))
     outcomes, organisations = document.get("learning_outcomes"), document.get("organisations")
     return Mapping(
         path, document.get("title", path.stem), document.get("identifier_scheme", "National register"),
         document.get("publisher"),
-        _table(path, base, "qualifications", document["qualifications"], QUALIFICATION_TARGETS),
-        _table(path, base, "learning_outcomes", outcomes, OUTCOME_TARGETS) if outcomes else None,
-        _table(path, base, "organisations", organisations, ORGANISATION_TARGETS) if organisations else None,
-        bool(document.get("key_from_iri", False)), bool(document.get("formula_guard", False)))
+        _table(options, "qualifications", document["qualifications"], QUALIFICATION_TARGETS),
+        _table(options, "learning_outcomes", outcomes, OUTCOME_TARGETS) if outcomes else None,
+        _table(options, "organisations", organisations, ORGANISATION_TARGETS) if organisations else None,
+        bool(document.get("key_from_iri", False)), bool(document.get("formula_guard", False)),
+        options.add_url_scheme, options.drop_alt_label)
+
+
+@dataclass(frozen=True)
+class _Options:
+    """The mapping file and its top-level options that tables and fields inherit."""
+
+    path: Path
+    add_url_scheme: str | None
+    drop_alt_label: bool
 
 
 @cache
@@ -150,27 +171,45 @@ def check_against_schema(path: Path, document: object) -> None:
         raise MappingInvalid(f"{path}: at {where}: {error.message}")
 
 
-def _table(path: Path, base: Path, name: str, raw: dict[str, Any], targets: dict[str, Target]
-           ) -> TableMapping:
-    fields = {target: _field(path, name, target, spec, targets) for target, spec in raw["fields"].items()}
-    return TableMapping(base / raw["file"] if "file" in raw else None, raw.get("sheet"), raw.get("delimiter"),
-                        raw.get("key"), fields, raw.get("qualification"))
+def _table(options: _Options, name: str, raw: dict[str, Any], targets: dict[str, Target]) -> TableMapping:
+    path = options.path
+    sheet = raw.get("sheet")
+    if sheet is not None and not is_plain_name(sheet):
+        raise MappingInvalid(f"{path}: {name}: sheet name {sheet!r} may not contain '/', '\\' or NUL, nor "
+                             "start with '.' (a CSV register reads the sheet from a file of that name).")
+    fields = {target: _field(options, name, target, spec, targets) for target, spec in raw["fields"].items()}
+    return TableMapping(path.parent / raw["file"] if "file" in raw else None, sheet, raw.get("delimiter"),
+                        raw.get("key"), fields, raw.get("qualification"), options.drop_alt_label)
 
 
-def _field(path: Path, table: str, target: str, raw: str | dict[str, Any], targets: dict[str, Target]
+def is_plain_name(name: str) -> bool:
+    """A name that is one file name in a folder: no separator, no NUL, not '.', '..' or hidden."""
+    return bool(name) and not any(c in name for c in "/\\\0") and not name.startswith(".")
+
+
+def _field(options: _Options, table: str, target: str, raw: str | dict[str, Any], targets: dict[str, Target]
            ) -> Field:
+    path = options.path
     if target not in targets:
         raise MappingInvalid(f"{path}: {table}: {target!r} is not a property NQDB can map here; "
                              f"use one of {', '.join(targets)}.")
     spec: dict[str, Any] = {"column": raw} if isinstance(raw, str) else raw
-    column, languages = spec.get("column"), tuple(spec.get("languages", ()))
+    joined = tuple(spec.get("columns", ()))
+    column, languages = spec.get("column", joined[0] if joined else None), tuple(spec.get("languages", ()))
+    if "column" in spec and joined:
+        raise MappingInvalid(f"{path}: {table}.{target}: give 'column' or 'columns', not both.")
     if column is None and "default" not in spec:
         raise MappingInvalid(f"{path}: {table}.{target}: give a 'column' or a 'default'.")
-    if column is not None and ("{lang}" in column) != bool(languages):
+    names = joined or ((column,) if column is not None else ())
+    if names and any("{lang}" in n for n in names) != bool(languages):
         raise MappingInvalid(f"{path}: {table}.{target}: a column name with {{lang}} needs 'languages', "
                              "and 'languages' needs {lang} in the column name.")
+    if joined and targets[target].kind != "text":
+        raise MappingInvalid(f"{path}: {table}.{target}: 'columns' joins text columns; {target} is not text.")
     replacements: dict[str, Any] = spec.get("values", {})
+    add_scheme = spec.get("add_scheme", options.add_url_scheme) if targets[target].kind == "url" else None
     return Field(target, targets[target], column, languages, spec.get("language"), spec.get("separator"),
                  spec.get("lookup", targets[target].lookup),
                  {str(k): str(v) for k, v in replacements.items()},
-                 bool(spec.get("required", False)), spec.get("default"))
+                 bool(spec.get("required", False)), spec.get("default"), joined, spec.get("join", ", "),
+                 add_scheme)

@@ -128,6 +128,14 @@ def parse_boolean(text: str) -> bool:
     return value
 
 
+_HOST_FIRST = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,63}(?::\d{1,5})?(?:[/?#]\S*)?$")
+
+
+def lacks_url_scheme(text: str) -> bool:
+    """True for a web address written without its scheme: 'www.example.org', 'example.org/courses'."""
+    return "://" not in text and bool(_HOST_FIRST.match(text.strip()))
+
+
 def parse_url(text: str) -> str:
     """A web address (http or https)."""
     value = text.strip()
