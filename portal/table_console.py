@@ -80,7 +80,7 @@ def print_errors(errors: list[CellError], heading: str, full_list: Path | None =
         return
     if full_list is not None and unwritten is None:
         err.print(f"  ... and {hidden} more: all {len(errors)} are listed in {full_list}.", highlight=False,
-                  markup=False)
+                  markup=False, soft_wrap=True)  # soft_wrap: never break the path
     else:
         why = f" (could not write {full_list}: {unwritten})" if full_list is not None else ""
         err.print(f"  ... and {hidden} more{why}; --json lists them all.", highlight=False, markup=False)

@@ -44,7 +44,7 @@ def import_register(store: Store, register: Path, mapping_path: Path, base_url: 
     check_dataset_id(register, dataset_id)
     mapping = load_mapping(mapping_path)
     with tempfile.TemporaryDirectory(prefix="nqdb-table-") as folder:
-        turtle = Path(folder) / "register.ttl"  # a fixed name: no id or sheet name ever becomes a path
+        turtle = Path(folder) / f"{register.name}.ttl"  # a file name (no separator): never the dataset id
         built = build_turtle(mapping, register, base_url, turtle, skip_invalid=skip_invalid, progress=rows,
                              limits=limits)
         result = importer.import_file(store, turtle, dataset_id, title=title or mapping.title,
