@@ -5,7 +5,8 @@ compression ratio (a bomb is refused before one byte is inflated). Then every pa
 never trusting the sizes the directory declares: the bytes really inflated are counted against the
 same cap, a part whose data does not match its directory entry (size or CRC) is refused, and each XML
 part (workbook, sheets, shared strings, styles, relationships, content types...) goes through expat,
-which refuses any document type declaration or entity: nothing is ever resolved or expanded.
+which refuses any document type declaration or entity: nothing is ever resolved or expanded. The same
+pass counts each sheet's cells (and each row's) and the shared strings, before openpyxl holds any.
 """
 
 from __future__ import annotations
