@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from store.mapping.build import build_turtle
+from store.mapping.limits import TableLimits
 from store.mapping.load import import_register
 from store.mapping.mapping import load_mapping
 from store.setup import initialise, validate_file
@@ -52,6 +53,9 @@ organisations:
 """
 ISCED = ["0732", "0413", "0611", "0222", "0912", "0715", "1013", "0531"]
 NQF = [f"CFC Level {level}" for level in range(1, 9)]
+# 100k qualifications give a 500k-row outcomes table (2M cells): over the default --max-cells, as an
+# operator of such a register would raise it (docs/security.md, "Importing spreadsheets").
+LIMITS = TableLimits(max_cells=50_000_000, max_bytes=4 << 30)
 TYPES = ["knowledge", "knowledge", "skill", "skill", "autonomy"]
 
 
@@ -95,7 +99,7 @@ def main() -> None:
         rows = args.n * 6
         started = time.perf_counter()
         mapping = load_mapping(folder / "mapping.yaml")
-        built = build_turtle(mapping, register, "http://nqdb.test", folder / "o.ttl")
+        built = build_turtle(mapping, register, "http://nqdb.test", folder / "o.ttl", limits=LIMITS)
         build_s = time.perf_counter() - started
         started = time.perf_counter()
         report, _ = validate_file(folder / "o.ttl")
@@ -108,7 +112,7 @@ def main() -> None:
             store = Store(folder / "store")
             initialise(store)
             started = time.perf_counter()
-            import_register(store, register, folder / "mapping.yaml", "http://nqdb.test")
+            import_register(store, register, folder / "mapping.yaml", "http://nqdb.test", limits=LIMITS)
             load_s = time.perf_counter() - started
             print(f"import-table into a store (build + load + validate, one transaction): {load_s:.1f} s "
                   f"({rows / load_s:,.0f} rows/s)")
