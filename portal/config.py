@@ -15,6 +15,12 @@ class Defaults:
     COUNTRY_CODE = ""                  # ISO 3166 alpha-3 of the publishing country, e.g. "BEL" (optional)
     LANGUAGES = "en,fr"                # interface and content languages offered, first is the default
     PAGE_SIZE = 50                     # rows per page on browse pages
+    # -- web server (`nqdb serve`; issue 9 case 4, docs/security.md "The web server and the pages") ---------
+    SERVER_CONNECTION_LIMIT = 1000     # open connections the server accepts in all
+    SERVER_CONNECTIONS_PER_CLIENT = 32 # open connections per client address; 0 = no cap (off with TRUSTED_PROXIES)
+    SERVER_HEADER_TIMEOUT = 10.0       # seconds from a request's first byte until its headers are complete; 0 = none
+    SERVER_REQUEST_TIMEOUT = 60.0      # seconds from a request's first byte until it is complete (body too); 0 = none
+    SERVER_IDLE_TIMEOUT = 20           # seconds a connection may sit idle between requests before it is closed
     # -- open data ----------------------------------------------------------------------------------
     PUBLISHER_NAME = "National Qualifications Authority"
     PUBLISHER_URL = ""                 # homepage of the publisher (DCAT-AP dct:publisher foaf:homepage)
@@ -22,6 +28,7 @@ class Defaults:
     LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"  # licence of the published data
     DUMPS_DIR = ""                     # where dumps are written; empty = <STORE>/dumps
     DUMPS_WATCH_SECONDS = 10.0         # how often the server checks for new data to dump; 0 = never (use `nqdb dump`)
+    DUMPS_RETRY_MAX_SECONDS = 600.0    # issue 9 case 20: longest wait between retries of a failing generation
     # -- sparql -------------------------------------------------------------------------------------
     SPARQL_TIMEOUT = 30.0              # seconds before a query is stopped and the client gets a timeout error
     SPARQL_WORKERS = 2                 # worker processes that evaluate queries

@@ -1,7 +1,8 @@
 """Open-data downloads: /downloads page and /dumps/<version>/<file> with checksums, ETag and Range.
 
-Files come from store/dumps.py generations; a background thread regenerates them whenever the store
-publishes a new snapshot (another process such as `nqdb load` may have written it).
+Files come from store/dumps.py generations; a background thread regenerates them (in a `nqdb dump`
+child) whenever the store publishes a new snapshot (another process such as `nqdb load` may have
+written it), backing off when generations keep failing.
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ from werkzeug.exceptions import NotFound, ServiceUnavailable
 
 from portal.storage import get_store
 from store import dumps
-from store.triplestore import Store, StoreNotInitialised
+from store.triplestore import Store
 
 log = logging.getLogger(__name__)
 bp = Blueprint("dumps", __name__)
 WATCHER = "nqdb.dump-watcher"
 GZIP = "application/gzip"
+MESSAGE_LIMIT = 500  # characters of the child's error kept in the log line
 
 
 def dumps_directory(app: Flask | None = None) -> Path:
@@ -43,54 +45,102 @@ def generate_now(app: Flask) -> dumps.Manifest:
                           license_url=str(app.config["LICENSE_URL"]))
 
 
+class GenerationFailed(RuntimeError):
+    """The `nqdb dump` child exited with an error; the message is its last line (the reason)."""
+
+
+def dump_command(app: Flask) -> list[str]:
+    """The child's command line: `nqdb dump` for the app's store, isolated from the working directory.
+
+    `-P` keeps the server's working directory (and the script's) off the child's sys.path, so a
+    `store/` or `portal/` folder there is never imported instead of NQDB; the installed packages
+    (a normal or an editable install) are found as in the server. Every path is absolute.
+    """
+    config = app.config
+    store: Store = app.extensions["nqdb.store"]
+    command = [sys.executable, "-P", "-m", "portal.cli", "dump", "--store", str(store.path), "--quiet",
+               "--base", str(config["PUBLIC_BASE_URL"]), "--languages", str(config["LANGUAGES"]),
+               "--license", str(config["LICENSE_URL"]), "--dumps-dir", str(dumps_directory(app))]
+    nice = shutil.which("nice")
+    return [nice, "-n", "10", *command] if nice else command
+
+
 def generate_in_child(app: Flask) -> None:
     """Run `nqdb dump` for the app's store in a child process at low CPU priority.
 
     Generating the dumps of a large register takes minutes of CPU; in a thread of the web process it
-    would hold the GIL against every request. The child runs on the other core, niced.
+    would hold the GIL against every request. The child runs on the other core, niced, in the store
+    directory.
+
+    Raises:
+        GenerationFailed: the child failed; the message says why in one line.
     """
-    config = app.config
-    command = [sys.executable, "-m", "portal.cli", "dump", "--store", str(config["STORE"]), "--quiet",
-               "--base", str(config["PUBLIC_BASE_URL"]), "--languages", str(config["LANGUAGES"]),
-               "--license", str(config["LICENSE_URL"])]
-    if config["DUMPS_DIR"]:
-        command += ["--dumps-dir", str(config["DUMPS_DIR"])]
-    nice = shutil.which("nice")
-    done = subprocess.run([nice, "-n", "10", *command] if nice else command, capture_output=True, text=True,
-                          check=False)
+    store: Store = app.extensions["nqdb.store"]
+    done = subprocess.run(dump_command(app), capture_output=True, text=True, check=False,
+                          cwd=str(store.path), stdin=subprocess.DEVNULL)
     if done.returncode != 0:
-        log.error("Dump generation failed (exit %s): %s", done.returncode, done.stderr.strip()[-2000:])
+        lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
+        reason = lines[-1].removeprefix("Error: ") if lines else "no message"
+        raise GenerationFailed(f"`nqdb dump` exited with {done.returncode}: {reason[:MESSAGE_LIMIT]}")
+
+
+def retry_delay(failures: int, interval: float, longest: float) -> float:
+    """Seconds before the next try after `failures` failed generations in a row: doubling, capped."""
+    if failures <= 0:
+        return interval
+    doubled: float = interval * float(2 ** min(failures, 32))
+    return min(max(longest, interval), doubled)
 
 
 class DumpWatcher(threading.Thread):
-    """Polls the store version (one readlink) and regenerates the dumps after every publish."""
+    """Polls the store version (one readlink) and regenerates the dumps after every publish.
 
-    def __init__(self, app: Flask, interval: float) -> None:
+    A failed generation is logged in one line and retried later and later (DUMPS_RETRY_MAX_SECONDS caps
+    the wait), never in a tight loop.
+    """
+
+    def __init__(self, app: Flask, interval: float, longest: float | None = None) -> None:
         super().__init__(name="nqdb-dump-watcher", daemon=True)
         self.app, self.interval, self.stopped = app, interval, threading.Event()
+        self.longest = float(app.config["DUMPS_RETRY_MAX_SECONDS"]) if longest is None else longest
+        self.failures = 0
+        self.delay = interval  # the wait before the next poll
 
     def run(self) -> None:
-        store: Store = self.app.extensions["nqdb.store"]
         while not self.stopped.is_set():
-            try:
-                if store.is_initialised() and not dumps.is_current(store, dumps_directory(self.app)):
-                    generate_in_child(self.app)
-            except StoreNotInitialised:
-                pass  # the store is not there yet: look again later
-            except Exception:  # a background thread must survive and say why, never die silently
-                log.exception("Dump generation failed; retrying at the next poll.")
-            self.stopped.wait(self.interval)
+            self.delay = self.poll()
+            self.stopped.wait(self.delay)
+
+    def poll(self) -> float:
+        """One turn: regenerate when `latest` is behind the store; the seconds to wait before the next."""
+        store: Store = self.app.extensions["nqdb.store"]
+        directory = dumps_directory(self.app)
+        try:
+            if not store.is_initialised():
+                return self.interval
+            if not dumps.is_current(store, directory):
+                generate_in_child(self.app)
+        except Exception as error:  # a background thread must survive and say why, in one line
+            self.failures += 1
+            delay = retry_delay(self.failures, self.interval, self.longest)
+            log.error("Dump generation into %s failed (%d in a row; next try in %.3g s): %s", directory,
+                      self.failures, delay, error)
+            return delay
+        if self.failures:
+            log.info("Dumps generated into %s again after %d failures.", directory, self.failures)
+        self.failures = 0
+        return self.interval
 
     def stop(self) -> None:
         """Ask the thread to finish after the current generation."""
         self.stopped.set()
 
 
-def start_watcher(app: Flask, interval: float | None = None) -> DumpWatcher:
+def start_watcher(app: Flask, interval: float | None = None, longest: float | None = None) -> DumpWatcher:
     """Start the background regenerator for `app` (once per app)."""
     if WATCHER not in app.extensions:
         seconds = interval if interval is not None else float(app.config["DUMPS_WATCH_SECONDS"])
-        watcher = DumpWatcher(app, seconds)
+        watcher = DumpWatcher(app, seconds, longest)
         app.extensions[WATCHER] = watcher
         watcher.start()
     watcher_: DumpWatcher = app.extensions[WATCHER]

@@ -9,10 +9,14 @@ Layout of the dumps directory (DUMPS_DIR, default <STORE>/dumps):
 A client never sees a half-written file: files are written in tmp-*, the finished folder is renamed
 into versions/ and only then does `latest` move. Old versions are pruned (KEEP_VERSIONS); a download
 that already opened a file keeps reading it (POSIX keeps unlinked files readable).
+
+A generation that cannot be written (disk full, no such directory) raises DumpFailed with a message
+naming the directory; its temporary folder is removed and `latest` keeps its previous version.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import gzip
 import hashlib
@@ -43,6 +47,13 @@ Progress = Callable[[str, int, int], None]  # (file name, files done, files in t
 
 class DumpBusy(RuntimeError):
     """Another process or thread is generating dumps into this directory."""
+
+
+class DumpFailed(RuntimeError):
+    """The dumps could not be written (disk full, unwritable directory); `latest` is unchanged."""
+
+
+FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
 
 @dataclass(frozen=True)
@@ -76,8 +87,8 @@ class Manifest:
 
 
 def dumps_dir(store: Store, configured: str = "") -> Path:
-    """DUMPS_DIR, or <store>/dumps when it is empty."""
-    return Path(configured) if configured else store.path / "dumps"
+    """DUMPS_DIR (made absolute), or <store>/dumps when it is empty."""
+    return Path(configured).expanduser().absolute() if configured else store.path / "dumps"
 
 
 def read_manifest(folder: Path) -> Manifest | None:
@@ -94,7 +105,7 @@ def resolve(directory: Path, version: str) -> Path | None:
     if version == "latest":
         try:
             target = os.readlink(directory / "latest")
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return None
         return directory / target
     if not version.isdigit():
@@ -127,17 +138,31 @@ def generate(store: Store, directory: Path, *, base_url: str, languages: Sequenc
 
     Raises:
         DumpBusy: another generator holds the lock and `wait` is false.
+        DumpFailed: the directory cannot be written (the disk is full...); `latest` is unchanged.
     """
-    directory.mkdir(parents=True, exist_ok=True)
-    with _generate_lock(directory, wait):
-        snap = store.snapshot()
-        done = read_manifest(directory / "versions" / snap.version)
-        if done is None:
-            settings = _Settings(base_url, tuple(languages), license_url)
-            done = _generate_version(snap.ox, snap.version, directory, settings, progress)
-        _point_latest(directory, snap.version)
-        _prune(directory)
-        return done
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with _generate_lock(directory, wait):
+            pinned = store.pinned()  # one snapshot throughout, whatever is published meanwhile
+            done = read_manifest(directory / "versions" / str(pinned.version))
+            if done is None:
+                settings = _Settings(base_url, tuple(languages), license_url)
+                with pinned.checkpoint() as snap:  # readable even if the store prunes the snapshot meanwhile
+                    done = _generate_version(snap.ox, snap.version, directory, settings, progress)
+            _point_latest(directory, done.version)
+            _prune(directory)
+            return done
+    except OSError as error:
+        raise DumpFailed(_failure_message(directory, error)) from error
+
+
+def _failure_message(directory: Path, error: OSError) -> str:
+    if error.errno in FULL:
+        return (f"The disk holding the dumps directory {directory} is full ({error.strerror}); nothing was "
+                "changed: the previous dumps are still served. Free space (or set DUMPS_DIR / --dumps-dir "
+                "to a larger disk) and run `nqdb dump` again.")
+    where = f"{error.filename}: " if error.filename and str(error.filename) != str(directory) else ""
+    return f"Cannot write the dumps into {directory}: {where}{error.strerror or error}."
 
 
 @dataclass(frozen=True)
@@ -175,13 +200,10 @@ class _Settings:
     license_url: str
 
 
-def _generate_version(live: ox.Store, version: str, directory: Path, settings: _Settings,
+def _generate_version(handle: ox.Store, version: str, directory: Path, settings: _Settings,
                       progress: Progress | None) -> Manifest:
     work = Path(tempfile.mkdtemp(prefix=f"tmp-{version}-", dir=directory))
     try:
-        # A checkpoint (hard links, milliseconds) pins the snapshot even if the store prunes it meanwhile.
-        live.backup(str(work / ".snapshot"))
-        handle = ox.Store.read_only(str(work / ".snapshot"))
         published = [g for g in handle.named_graphs()
                      if isinstance(g, ox.NamedNode) and graphs.is_published_graph(g.value)]
         targets = _targets(sorted(published, key=lambda g: g.value))
@@ -197,8 +219,6 @@ def _generate_version(live: ox.Store, version: str, directory: Path, settings: _
                                            base_url=settings.base_url, license_url=settings.license_url):
             files.append(DumpFile(written.name, written.title, written.media_type, False, None,
                                   written.bytes, written.sha256))
-        del handle
-        shutil.rmtree(work / ".snapshot")
         manifest = Manifest(version, metadata.now().isoformat(), tuple(files))
         (work / MANIFEST).write_text(json.dumps(manifest.to_json(), indent=2), encoding="utf-8")
         (directory / "versions").mkdir(exist_ok=True)
@@ -273,8 +293,11 @@ def _generate_lock(directory: Path, wait: bool) -> _LockFile:
 def _point_latest(directory: Path, version: str) -> None:
     temporary = directory / f"latest.{os.getpid()}.tmp"
     temporary.unlink(missing_ok=True)
-    os.symlink(f"versions/{version}", temporary)
-    os.replace(temporary, directory / "latest")
+    try:
+        os.symlink(f"versions/{version}", temporary)
+        os.replace(temporary, directory / "latest")
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def _prune(directory: Path) -> None:
