@@ -7,10 +7,8 @@ every response: their store-internal ids never leak out as if they were stable i
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
-from datetime import UTC, datetime
-from functools import lru_cache
+from datetime import datetime
 
 import pyoxigraph as ox
 
@@ -93,14 +91,8 @@ def not_found_document(iri: str, media_type: str) -> bytes:
 
 
 def published_at(store: Store) -> datetime:
-    """When the current snapshot was published (the `current` link's time), for Last-Modified."""
-    return _published_at(store, store.version or "")
-
-
-@lru_cache(maxsize=16)
-def _published_at(store: Store, version: str) -> datetime:
-    stamp = os.lstat(store.path / "current").st_mtime if version else 0.0
-    return datetime.fromtimestamp(int(stamp), UTC)
+    """When the snapshot read was published (fixed in a pinned view), for Last-Modified."""
+    return store.published_at()
 
 
 def describe_dataset(info: DatasetInfo, iri: str, media_type: str) -> bytes:

@@ -7,10 +7,15 @@ published atomically on success and deleted on any error.
 
 from __future__ import annotations
 
+import copy
+import os
+import shutil
+import tempfile
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
@@ -25,6 +30,9 @@ from store.snapshots import Snapshots
 from store.terms import Term, to_term
 from store.writer import Writer
 
+EPOCH = datetime.fromtimestamp(0, UTC)
+READERS = "readers"  # <store>/readers/<version>-<pid>-*/: private checkpoints of long readers (dumps)
+
 
 class StoreNotInitialised(RuntimeError):
     """The store directory has no published snapshot yet (run `nqdb init`)."""
@@ -38,20 +46,58 @@ class Snapshot:
     ox: OxStore                           # the public database: its union is the public default graph
     private: OxStore                      # portal metadata and change log, never served as data
     published: tuple[NamedNode, ...]      # the named graphs of the public database
+    published_at: datetime = EPOCH        # when it was published (Last-Modified of everything read from it)
 
 
 class Store:
-    """The NQDB dataset on disk; every method speaks plain Python (str, dict, bytes, dataclasses)."""
+    """The NQDB dataset on disk; every method speaks plain Python (str, dict, bytes, dataclasses).
+
+    A Store follows the published snapshot: each read sees the newest one. `pinned()` gives a view
+    that reads one snapshot only (a web request takes one, so all it answers comes from one version).
+    """
 
     def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
+        # Absolute once, here: a relative path must not be re-read against another directory later
+        # (Flask's send_file resolves relative paths against the package, a child has its own cwd).
+        self.path = Path(path).expanduser().absolute()
         self._snapshots = Snapshots(self.path)
         self._lock = threading.Lock()
         self._current: Snapshot | None = None
+        self._base: Store | None = None        # the store a pinned view was taken from
+        self._pinned: Snapshot | None = None
+
+    def __eq__(self, other: object) -> bool:
+        # A pinned view is the same store as the one it was taken from (caches keyed by store and version).
+        return isinstance(other, Store) and other._root() is self._root()
+
+    def __hash__(self) -> int:
+        return id(self._root())
+
+    def _root(self) -> Store:
+        return self._base or self
 
     # -- snapshots -------------------------------------------------------------------------------
+    def pinned(self) -> Store:
+        """A view of this store that reads only the snapshot published now, whatever is published later.
+
+        Readers are shared with this store: pinning opens nothing when the snapshot is already open.
+        Raises StoreNotInitialised before the first publish.
+        """
+        view = copy.copy(self)
+        view._base, view._pinned = self._root(), self.snapshot()
+        return view
+
+    def release(self) -> None:
+        """Unpin a view (it follows the published snapshot again) so it holds no reader open."""
+        if self._base is not None:
+            self._pinned = None
+
     def snapshot(self) -> Snapshot:
-        """The current published snapshot, reopened when a write has published a new one."""
+        """The current published snapshot (or the pinned one), reopened when a write has published a new one."""
+        if self._pinned is not None:
+            return self._pinned
+        if self._base is not None:
+            return self._base.snapshot()
         version = self._snapshots.current_version()
         if version is None:
             raise StoreNotInitialised(f"No NQDB store at {self.path}; run `nqdb init --store {self.path}`.")
@@ -64,13 +110,33 @@ class Store:
                 private = ox.Store.read_only(str(self._snapshots.private_path(version)))
                 published = tuple(sorted((g for g in handle.named_graphs() if isinstance(g, NamedNode)),
                                          key=lambda g: g.value))
-                self._current = Snapshot(version, handle, private, published)
+                self._current = Snapshot(version, handle, private, published, self._published_time(version))
             return self._current
+
+    def _published_time(self, version: str) -> datetime:
+        # The `current` link's time is the publish time of the version it names. When a newer publish
+        # landed since `version` was read, the version folder's time (its last write) stands in.
+        try:
+            stamp = os.lstat(self._snapshots.current_link).st_mtime
+        except FileNotFoundError:
+            stamp = 0.0
+        if self._snapshots.current_version() != version:
+            stamp = os.stat(self._snapshots.path_of(version)).st_mtime
+        return datetime.fromtimestamp(int(stamp), UTC)
 
     @property
     def version(self) -> str | None:
-        """The published snapshot's name (changes on every write), or None before `init`."""
+        """The published snapshot's name (changes on every write; fixed in a pinned view), or None before `init`."""
+        if self._pinned is not None:
+            return self._pinned.version
         return self._snapshots.current_version()
+
+    def published_at(self) -> datetime:
+        """When the snapshot read was published, to the second (the epoch before `init`)."""
+        try:
+            return self.snapshot().published_at
+        except StoreNotInitialised:
+            return EPOCH
 
     def is_initialised(self) -> bool:
         """True once a snapshot has been published."""
@@ -83,6 +149,28 @@ class Store:
     def private_snapshot_path(self) -> Path:
         """The private database (metadata, change log) of the current snapshot."""
         return self._snapshots.private_path(self.snapshot().version)
+
+    @contextmanager
+    def checkpoint(self) -> Iterator[Snapshot]:
+        """A private read-only copy of the snapshot read (a RocksDB checkpoint: hard links, milliseconds).
+
+        For long readers such as the dump generator: the copy stays readable even if the snapshot is
+        pruned meanwhile. It lives on the store's own file system (<store>/readers/), so it costs no
+        space there and none where the reader writes; it is deleted on exit.
+        """
+        snap = self.snapshot()
+        folder = self.path / READERS
+        folder.mkdir(exist_ok=True)
+        _remove_dead_readers(folder)
+        work = Path(tempfile.mkdtemp(prefix=f"{snap.version}-{os.getpid()}-", dir=folder))
+        try:
+            for source, name in ((snap.ox, "public"), (snap.private, "private")):
+                source.backup(str(work / name))
+            public = ox.Store.read_only(str(work / "public"))
+            private = ox.Store.read_only(str(work / "private"))
+            yield Snapshot(snap.version, public, private, snap.published, snap.published_at)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
 
     # -- reading -----------------------------------------------------------------------------------
     def _run(self, query_name: str, bindings: Mapping[str, Binding]) -> object:
@@ -174,3 +262,21 @@ class Store:
                 self._snapshots.discard(version)
                 raise
             self._snapshots.publish(version)
+
+
+def _remove_dead_readers(folder: Path) -> None:
+    """Delete the checkpoints of reader processes that have died (named <version>-<pid>-*)."""
+    for leftover in folder.iterdir():
+        parts = leftover.name.split("-")
+        if len(parts) >= 2 and parts[1].isdigit() and not _alive(int(parts[1])):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
