@@ -91,28 +91,62 @@ def resource_hashes(handle: ox.Store, graph: str) -> dict[str, str]:
 
 
 class _Canon:
-    """Digests of description lines with blank-node objects replaced by their content hash."""
+    """Digests of description lines with blank-node objects replaced by their content hash.
+
+    Blank nodes nest as deep as the data (an rdf:List of 10,000 items is a chain 10,000 deep), so the
+    content hash is computed with an explicit stack, never by recursion (issue 9 case 17).
+    """
 
     def __init__(self, blank: dict[bytes, list[bytes]]) -> None:
-        self.blank, self.memo, self.open = blank, dict[bytes, bytes](), set[bytes]()
+        self.blank, self.memo = blank, dict[bytes, bytes]()
 
     def digest(self, rest: bytes) -> int:
         """A 128-bit digest of '<p> <o> .\\n'; summing digests makes a description's hash order-free."""
         match = _BNODE_OBJECT.match(rest)
         if match:
             rest = match.group(1) + b" _:" + self.node(match.group(2)) + b" .\n"
-        return int.from_bytes(hashlib.sha256(rest).digest()[:16], "big")
+        return _digest(rest)
 
     def node(self, label: bytes) -> bytes:
+        """The content hash of one blank node; a blank-node cycle hashes its back edge as 'cycle'."""
         if label in self.memo:
             return self.memo[label]
-        if label in self.open:  # a blank-node cycle: fall back to a constant
-            return b"cycle"
-        self.open.add(label)
-        total = sum(self.digest(rest) for rest in self.blank.get(label, [])) & _MASK
-        self.open.discard(label)
-        self.memo[label] = f"{total:032x}".encode()
+        stack = [_Frame(label, self.blank.get(label, []))]
+        open_labels = {label}
+        while stack:
+            frame = stack[-1]
+            if frame.index == len(frame.lines):
+                stack.pop()
+                open_labels.discard(frame.label)
+                self.memo[frame.label] = f"{frame.total & _MASK:032x}".encode()
+                continue
+            rest = frame.lines[frame.index]
+            match = _BNODE_OBJECT.match(rest)
+            if match:
+                child = match.group(2)
+                if child not in self.memo and child not in open_labels:
+                    open_labels.add(child)
+                    stack.append(_Frame(child, self.blank.get(child, [])))
+                    continue  # this line is digested once the child's hash is known
+                hashed = b"cycle" if child in open_labels else self.memo[child]
+                rest = match.group(1) + b" _:" + hashed + b" .\n"
+            frame.total += _digest(rest)
+            frame.index += 1
         return self.memo[label]
+
+
+@dataclass
+class _Frame:
+    """One blank node whose lines are being digested: the explicit stack's entry."""
+
+    label: bytes
+    lines: list[bytes]
+    index: int = 0
+    total: int = 0
+
+
+def _digest(line: bytes) -> int:
+    return int.from_bytes(hashlib.sha256(line).digest()[:16], "big")
 
 
 def describe(handle: ox.Store, graph: str, resource: str) -> list[ox.Triple]:
