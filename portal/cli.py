@@ -143,7 +143,7 @@ def stats(store_path: Path, as_json: bool) -> None:
 @STORE_OPTION
 def serve(host: str, port: int, dev: bool, demo: bool, threads: int, store_path: Path) -> None:
     """Serve the portal (waitress, a production WSGI server); seeds an empty store with the demo data."""
-    from portal import create_app
+    from portal import create_app, server
     from store.setup import initialise, load_demo
 
     app = create_app({"STORE": str(store_path)})
@@ -158,10 +158,12 @@ def serve(host: str, port: int, dev: bool, demo: bool, threads: int, store_path:
     click.echo(f"NQDB serving {store_path} at http://{host}:{port}/ (IRIs under {base})", err=True)
     if dev:
         app.run(host=host, port=port, debug=True)
-    else:
-        import waitress
-
-        waitress.serve(app, host=host, port=port, threads=threads, ident="nqdb")
+        return
+    try:
+        production = server.create_server(app, host, port, threads)
+    except OSError as error:
+        raise click.ClickException(f"Cannot listen on {host}:{port}: {error.strerror or error}.") from None
+    server.run(production)
 
 
 @main.command()
@@ -169,6 +171,10 @@ def serve(host: str, port: int, dev: bool, demo: bool, threads: int, store_path:
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout).")
 def demo(base: str, output: Path | None) -> None:
     """Write the demo dataset as Turtle."""
+    try:
+        server.ServerLimits.from_config(app.config)  # a bad setting stops here, before any work
+    except server.ServerConfigError as error:
+        raise click.ClickException(str(error)) from None
     from store.demo import demo_dataset_turtle
 
     text = demo_dataset_turtle(base)
