@@ -147,6 +147,10 @@ def serve(host: str, port: int, dev: bool, demo: bool, threads: int, store_path:
     from store.setup import initialise, load_demo
 
     app = create_app({"STORE": str(store_path)})
+    try:
+        server.ServerLimits.from_config(app.config)  # a bad setting stops here, before any work
+    except server.ServerConfigError as error:
+        raise click.ClickException(str(error)) from None
     base = app.config["PUBLIC_BASE_URL"] or f"http://{host}:{port}"
     app.config["PUBLIC_BASE_URL"] = base
     store = Store(store_path)
@@ -171,10 +175,6 @@ def serve(host: str, port: int, dev: bool, demo: bool, threads: int, store_path:
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout).")
 def demo(base: str, output: Path | None) -> None:
     """Write the demo dataset as Turtle."""
-    try:
-        server.ServerLimits.from_config(app.config)  # a bad setting stops here, before any work
-    except server.ServerConfigError as error:
-        raise click.ClickException(str(error)) from None
     from store.demo import demo_dataset_turtle
 
     text = demo_dataset_turtle(base)
