@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 
 from flask import Blueprint, Response, render_template, request
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import BadRequest, NotFound
 
 from portal import resource_pages as pages
 from portal.descriptions import public_base
@@ -20,6 +20,7 @@ from portal.language import choose_language
 from portal.negotiation import HTML, RDF_AND_HTML, choose_media_type, media_type_for_extension, vary_on_accept
 from portal.storage import get_store
 from store import describe, iris
+from store.iri_syntax import is_absolute_iri
 from store.triplestore import Store
 
 bp = Blueprint("resources", __name__)
@@ -40,10 +41,13 @@ def minted_resource(kind: str, name: str) -> Response:
 @bp.get("/resource")
 @bp.get("/resource.<suffix>")
 def any_resource(suffix: str | None = None) -> Response:
-    """Any other IRI described in the store (vocabulary concepts, imported data with foreign IRIs)."""
+    """Any other IRI described in the store, of any scheme (vocabulary concepts, imported urn:uuid: nodes)."""
     iri = request.args.get("iri", "").strip()
-    if not iri.startswith(("http://", "https://")):
-        raise NotFound("Give the IRI of a resource as ?iri=http... .")
+    if not iri:
+        raise BadRequest("Give the IRI of a resource as ?iri=<IRI> (any scheme: http, https, urn, ...).")
+    if not is_absolute_iri(iri):
+        raise BadRequest(f"{iri!r} is not an absolute IRI (RFC 3987): give its scheme, e.g. urn:uuid:..., and "
+                         "percent-encode spaces, quotes and angle brackets.")
     if suffix is not None and suffix not in FORMAT_SUFFIXES:
         raise NotFound(f"No format {suffix!r}; use one of: {', '.join(FORMAT_SUFFIXES)}.")
     return serve(iri, suffix)
