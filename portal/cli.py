@@ -357,10 +357,13 @@ def dump(dumps_dir: Path | None, base: str, languages: str, license_url: str, st
     if not store.is_initialised():
         _fail(as_json, f"No NQDB store at {store_path}; run `nqdb init --store {store_path}`.")
     directory = store_dumps.dumps_dir(store, str(dumps_dir or ""))
-    with _dump_progress(quiet or as_json) as progress:
-        manifest = store_dumps.generate(store, directory, base_url=base, wait=True, progress=progress,
-                                        languages=[x.strip() for x in languages.split(",") if x.strip()],
-                                        license_url=license_url)
+    try:
+        with _dump_progress(quiet or as_json) as progress:
+            manifest = store_dumps.generate(store, directory, base_url=base, wait=True, progress=progress,
+                                            languages=[x.strip() for x in languages.split(",") if x.strip()],
+                                            license_url=license_url)
+    except (store_dumps.DumpFailed, store_dumps.DumpBusy) as error:  # disk full...: `latest` is unchanged
+        _fail(as_json, str(error))
     if as_json:
         click.echo(json.dumps({"directory": str(directory), **manifest.to_json()}, indent=2))
     else:
