@@ -26,7 +26,7 @@ from pyoxigraph import Store as OxStore
 from store import execute
 from store.execute import Binding
 from store.formats import rdf_by_media_type
-from store.snapshots import Snapshots
+from store.snapshots import PUBLISHED_MARKER, Snapshots
 from store.terms import Term, to_term
 from store.writer import Writer
 
@@ -114,14 +114,15 @@ class Store:
             return self._current
 
     def _published_time(self, version: str) -> datetime:
-        # The `current` link's time is the publish time of the version it names. When a newer publish
-        # landed since `version` was read, the version folder's time (its last write) stands in.
+        # The version's PUBLISHED marker is written as it becomes current; a store from before the marker
+        # falls back to the `current` link's time if it still names `version`, else the folder's time.
+        marker = self._snapshots.path_of(version) / PUBLISHED_MARKER
         try:
-            stamp = os.lstat(self._snapshots.current_link).st_mtime
+            stamp = os.stat(marker).st_mtime
         except FileNotFoundError:
-            stamp = 0.0
-        if self._snapshots.current_version() != version:
-            stamp = os.stat(self._snapshots.path_of(version)).st_mtime
+            stamp = os.lstat(self._snapshots.current_link).st_mtime
+            if self._snapshots.current_version() != version:
+                stamp = os.stat(self._snapshots.path_of(version)).st_mtime
         return datetime.fromtimestamp(int(stamp), UTC)
 
     @property
