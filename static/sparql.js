@@ -30,14 +30,28 @@
     return out + escapeHtml(text.slice(last)) + "\n";
   }
 
+  /* Only http, https and mailto addresses become links (as portal/link_safety.py decides for the pages):
+     an IRI such as javascript:alert(1) from the data is shown as text. Matched from the first character,
+     so a leading space or control character (which browsers strip) makes it text too. */
+  var WEB_LINK = /^(?:https?:\/\/|mailto:)[^\s\x00-\x1f\x7f]/i;
+
+  function webLink(value) {
+    return typeof value === "string" && WEB_LINK.test(value);
+  }
+
   function termCell(term) {
     var cell = document.createElement("td");
     if (!term) { return cell; }
-    if (term.type === "uri") {
+    if (term.type === "uri" && webLink(term.value)) {
       var link = document.createElement("a");
       link.href = term.value;
       link.textContent = term.value;
       cell.appendChild(link);
+    } else if (term.type === "uri") {
+      var code = document.createElement("code");
+      code.className = "not-a-link";
+      code.textContent = term.value;
+      cell.appendChild(code);
     } else {
       cell.textContent = term.type === "bnode" ? "_:" + term.value : term.value;
       if (term["xml:lang"]) {
@@ -154,4 +168,5 @@
     document.addEventListener("DOMContentLoaded", init);
   } else { init(); }
   window.nqdbHighlightSparql = highlight;
+  window.nqdbWebLink = webLink;
 }());
