@@ -14,10 +14,12 @@ from portal import (
     config,
     dumps,
     feed,
+    link_safety,
     named_queries,
     pages,
     problems,
     resources,
+    security_headers,
     sparql,
     storage,
 )
@@ -37,6 +39,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
                                 x_port=proxies, x_prefix=proxies)
     storage.init_app(app)
     problems.init_app(app)
+    security_headers.init_app(app)  # issue 9 case 8
+    link_safety.init_app(app)  # issue 9 case 7
     for blueprint in (pages.bp, resources.bp, browse.bp, sparql.bp, named_queries.bp, dumps.bp, catalog.bp,
                       feed.bp):
         app.register_blueprint(blueprint)
