@@ -1,11 +1,12 @@
 """Latency of normal requests to `nqdb serve`, without and with 200 slow-header sockets open (issue 9 case 4).
 
 Usage: python -m tests.bench.bench_slow_clients [--slow 200] [--requests 50] [--work /tmp/nqdb-bench-slow]
-                                                [--waitress-defaults]
+                                                [--hold 30] [--waitress-defaults]
 Builds (or reuses) a demo store, starts `nqdb serve` on 127.0.0.1 exactly as an operator would, then GETs a
 qualification page `--requests` times from 127.0.0.1: first alone, then while `--slow` sockets from 127.0.0.2
 each send request headers one byte per second and never finish them. Prints p50/p95/max latency, how many
-requests failed (no answer within 10 s), and how many slow sockets the server had closed by the end.
+requests failed (no answer within 10 s), and how many slow sockets the server still holds after the requests
+and after up to `--hold` seconds. Other limits come from the environment (e.g. NQDB_SERVER_CONNECTIONS_PER_CLIENT=0).
 `--waitress-defaults` runs the server with the limits waitress has out of the box (100 connections, no
 header deadline, no per-client cap, 120 s idle), the configuration before issue 9 case 4.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import time
 from pathlib import Path
 
 from tests.live.slow_clients import SlowClients, nqdb_serve, timed_get
@@ -54,12 +56,21 @@ def measure(label: str, url: str, requests: int) -> None:
         print(f"{label:28s} every request failed ({failures}/{requests})")
 
 
+def wait_for_closes(slow: SlowClients, hold: float) -> float:
+    """Keep the slow sockets dripping for up to `hold` seconds or until the server has closed them all."""
+    started = time.monotonic() - slow.interval  # they connected just before the timed requests
+    while time.monotonic() - started < hold and slow.open_count() > 0:
+        time.sleep(1)
+    return time.monotonic() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--slow", type=int, default=200)
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--work", type=Path, default=Path("/tmp/nqdb-bench-slow"))
     parser.add_argument("--waitress-defaults", action="store_true")
+    parser.add_argument("--hold", type=float, default=30.0, help="seconds to watch the server close slow sockets")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     store = demo_store(args.work)
@@ -73,7 +84,9 @@ def main() -> None:
         with SlowClients(port, args.slow) as slow:
             measure(f"with {args.slow} slow sockets", page, args.requests)
             print(f"slow sockets: {slow.refused} refused at connect, {len(slow.sockets)} connected, "
-                  f"{slow.open_count()} still open at the end")
+                  f"{slow.open_count()} still open after the requests")
+            waited = wait_for_closes(slow, args.hold)
+            print(f"slow sockets still open {waited:.0f} s after they connected: {slow.open_count()}")
 
 
 if __name__ == "__main__":

@@ -87,7 +87,7 @@ class SlowClients:
     """`count` sockets from `source` that each send a request's headers one byte at a time, never finishing.
 
     A background thread sends the next byte on every open socket every `interval` seconds, and notes the
-    sockets the server has closed (a read of b"" or a reset).
+    sockets the server no longer holds: closed (a read of b"" or a reset) or answered (a 503 refusal).
     """
 
     def __init__(self, port: int, count: int, source: str = SLOW_SOURCE, interval: float = 1.0) -> None:
@@ -122,7 +122,7 @@ class SlowClients:
             sock.close()
 
     def open_count(self) -> int:
-        """Sockets the server has not closed yet (as far as the last drip saw)."""
+        """Sockets the server still holds (as far as the last drip saw)."""
         return len(self.sockets) - len(self.closed_by_server)
 
     def _drip(self) -> None:
@@ -134,8 +134,8 @@ class SlowClients:
     @staticmethod
     def _still_open(sock: socket.socket) -> bool:
         try:
-            if sock.recv(4096) == b"":
-                return False
+            sock.recv(4096)
+            return False  # closed (b""), or answered: a request that never ended can only get a refusal
         except BlockingIOError:
             pass
         except OSError:
