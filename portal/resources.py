@@ -29,9 +29,13 @@ FORMAT_SUFFIXES = ("ttl", "jsonld", "rdf", "nt", "html")
 CORS_EXPOSED = "ETag, Last-Modified, Content-Location, Link"
 
 
-@bp.get("/id/<kind>/<name>")
+@bp.get("/id/<kind>/<path:name>")
 def minted_resource(kind: str, name: str) -> Response:
-    """One of our IRIs (the request path read against PUBLIC_BASE_URL, not the request host)."""
+    """One of our IRIs (the request path read against PUBLIC_BASE_URL, not the request host).
+
+    `path:` because a key may hold '/' (register keys such as 603/0462/4, minted percent-encoded as
+    603%2F0462%2F4): the server decodes %2F before routing, and iris.mint encodes it again.
+    """
     if kind not in iris.KINDS:
         raise NotFound(f"No kind of resource called {kind!r}; NQDB mints {', '.join(iris.KINDS)}.")
     key, suffix = _split_suffix(name)
