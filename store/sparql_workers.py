@@ -307,3 +307,13 @@ class WorkerPool:
         """The pids of the live workers (for tests and operators)."""
         with self._cond:
             return [w.process.pid or 0 for w in [*self._idle, *self._busy]]
+
+    def busy_process_ids(self) -> list[int]:
+        """The pids of the workers running a query now (for tests and operators)."""
+        with self._cond:
+            return [w.process.pid or 0 for w in self._busy]
+
+    def waiting(self) -> int:
+        """How many queries wait for a worker now."""
+        with self._cond:
+            return self._waiting

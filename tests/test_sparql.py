@@ -5,10 +5,13 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph
 import pytest
 import rdflib
 from flask import Flask
@@ -18,7 +21,9 @@ from werkzeug.test import TestResponse
 
 from portal import create_app
 from portal.sparql import close_pool, get_pool
-from store.sparql_engine import QueryShape, inspect_query, resolve_dataset
+from store.sparql_engine import QueryRequest, QueryShape, inspect_query, resolve_dataset
+from store.sparql_federation import federation_refusal
+from store.sparql_workers import QueryFailed, WorkerLimits, WorkerPool
 from store.triplestore import Store
 from tests.conftest import BASE
 
@@ -341,3 +346,164 @@ def test_close_pool_stops_the_workers(demo_store: Store) -> None:
     assert all(p.is_alive() for p in processes)
     close_pool(app)
     assert not any(p.is_alive() for p in processes)
+
+
+# -- issue 9 case 1: federation (SERVICE) never makes the server send a request ---------------------------
+@pytest.fixture
+def listener() -> Iterator[socket.socket]:
+    """A TCP listener on 127.0.0.1 that must receive nothing; a connection attempt waits in its backlog."""
+    with socket.create_server(("127.0.0.1", 0), backlog=64) as server:
+        server.setblocking(False)
+        yield server
+
+
+def _connections(server: socket.socket) -> int:
+    """Connections that reached the listener so far (each is accepted and closed)."""
+    count = 0
+    while True:
+        try:
+            connection, _ = server.accept()
+        except BlockingIOError:
+            return count
+        connection.close()
+        count += 1
+
+
+def _service_queries(url: str) -> list[str]:
+    """SERVICE in every form pyoxigraph evaluates (each one checked against it in the oracle test)."""
+    return [
+        f"SELECT * {{ SERVICE <{url}plain> {{ ?s ?p ?o }} }}",
+        f"SELECT * {{ SERVICE SILENT <{url}silent> {{ ?s ?p ?o }} }}",
+        f"select * {{ service silent <{url}lower> {{ ?s ?p ?o }} }}",
+        f"SELECT * {{ VALUES ?e {{ <{url}lateral> }} LATERAL {{ SERVICE ?e {{ ?s ?p ?o }} }} }}",
+        f"SELECT * {{ VALUES $e {{ <{url}dollar> }} LATERAL {{ SERVICE SILENT $e {{ ?s ?p ?o }} }} }}",
+        f"PREFIX x: <{url}> SELECT * {{ SERVICE x:pname {{ ?s ?p ?o }} }}",
+        f"PREFIX : <{url}> SELECT * {{ SERVICE:glued {{ ?s ?p ?o }} }}",
+        f"SELECT * {{ SERVICESILENT <{url}glued-silent> {{ ?s ?p ?o }} }}",
+        f"BASE <{url}> SELECT * {{ SERVICE <relative> {{ ?s ?p ?o }} }}",
+        f"SELECT*{{SERVICE<{url}nospace>{{?s?p?o}}}}",
+        f"SELECT * {{ # a comment ends at CR\rSERVICE <{url}cr> {{ ?s ?p ?o }} }}",
+        f"PREFIX ex: <urn:x:> SELECT * {{ OPTIONAL {{ ?s ?p ex:a\\# }} SERVICE <{url}escaped-name> {{ }} }}",
+        f"SELECT * {{ OPTIONAL {{ ?s ?p <urn:x\\u0041#> }} SERVICE <{url}escaped-iri> {{ }} }}",
+        f"SELECT * {{ ?a ?b ?c OPTIONAL {{ SELECT * {{ SERVICE <{url}sub> {{ ?s ?p ?o }} }} }} }}",
+        f"ASK {{ SERVICE <{url}ask> {{ }} }}",
+        f"SELECT * {{ BIND(1 AS ?x) FILTER EXISTS {{ SERVICE <{url}exists> {{ ?s ?p ?o }} }} }}",
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}construct> {{ ?s ?p ?o }} }}",
+    ]
+
+
+def _url(server: socket.socket) -> str:
+    return f"http://127.0.0.1:{server.getsockname()[1]}/"
+
+
+def test_sparql_service_is_refused(sparql: FlaskClient, listener: socket.socket) -> None:
+    """Issue 9 case 1: every form of SERVICE gets a 400 saying federation is disabled; nothing is sent."""
+    unevaluated = f"SELECT * {{ SERVICE ?e {{ ?s ?p ?o }} }} VALUES ?e {{ <{_url(listener)}values> }}"
+    for query in [*_service_queries(_url(listener)), unevaluated]:
+        for response in (sparql.get("/sparql", query_string={"query": query}, headers={"Accept": JSON}),
+                         sparql.post("/sparql", data=query.encode(),
+                                     headers={"Content-Type": "application/sparql-query"})):
+            assert response.status_code == 400, (query, response.data)
+            assert response.mimetype == "application/problem+json"
+            problem = response.get_json()
+            assert "federation is disabled" in problem["detail"] and problem["service"].upper().startswith(
+                "SERVICE"), query
+    assert _connections(listener) == 0
+
+
+@pytest.mark.parametrize("query", [
+    'SELECT ?x { BIND("SERVICE <http://127.0.0.1:9/>" AS ?x) }',
+    "SELECT ?x { BIND('''a SERVICE\nSILENT <http://127.0.0.1:9/> { }''' AS ?x) }",
+    "# SERVICE <http://127.0.0.1:9/> { ?s ?p ?o }\nASK { }",
+    "PREFIX ex: <http://example.org/> ASK { ?s ex:SERVICE ?o }",
+    "ASK { ?service ?p <http://example.org/SERVICE> }",
+])
+def test_sparql_service_in_strings_comments_and_names_is_not_federation(sparql: FlaskClient, query: str) -> None:
+    """Issue 9 case 1: the word SERVICE in a literal, comment, IRI, variable or local name is not federation."""
+    response = sparql.get("/sparql", query_string={"query": query}, headers={"Accept": JSON})
+    assert response.status_code == 200, response.data
+
+
+class _Refuser:
+    """A listener that accepts each connection, counts it and closes it at once (pyoxigraph then fails fast)."""
+
+    def __init__(self) -> None:
+        self.server = socket.create_server(("127.0.0.1", 0), backlog=64)
+        self.count = 0
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                return
+            self.count += 1  # before close: the client sees the reset only after this
+            connection.close()
+
+    def close(self) -> None:
+        self.server.shutdown(socket.SHUT_RDWR)
+        self.server.close()
+        self.thread.join(timeout=5)
+
+
+def test_sparql_service_detection_covers_what_pyoxigraph_runs() -> None:
+    """Issue 9 case 1: each query that makes pyoxigraph itself connect (the oracle) is read as SERVICE."""
+    refuser = _Refuser()
+    store = pyoxigraph.Store()
+    try:
+        for query in _service_queries(_url(refuser.server)):
+            before = refuser.count
+            try:
+                result = store.query(query)
+                if isinstance(result, pyoxigraph.QuerySolutions | pyoxigraph.QueryTriples):
+                    list(result)
+            except (OSError, RuntimeError):  # the connection is what counts, not how it ended
+                pass
+            assert refuser.count > before, f"control: pyoxigraph did not federate {query!r}"
+            assert inspect_query(query).services, query
+    finally:
+        refuser.close()
+
+
+def test_named_queries_cannot_federate(sparql: FlaskClient, listener: socket.socket) -> None:
+    """Issue 9 case 1: no public query uses SERVICE, and binding any parameter to an endpoint sends nothing."""
+    listing = sparql.get("/queries", headers={"Accept": "application/json"}).get_json()["queries"]
+    for named in listing:
+        assert not inspect_query(named["query"]).services, named["name"]
+        params = {p["name"]: _url(listener) for p in named["parameters"]}
+        response = sparql.get(f"/queries/{named['name']}", query_string=params, headers={"Accept": JSON})
+        assert response.status_code == 200, response.data
+    assert _connections(listener) == 0
+
+
+def test_sparql_federation_allow_is_exact() -> None:
+    """Issue 9 case 1: SPARQL_FEDERATION_ALLOW admits exactly the listed endpoints, never a variable."""
+    allowed = {"https://query.wikidata.org/sparql"}
+    ok = inspect_query("SELECT * { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } }").services
+    assert federation_refusal(ok, allowed) is None
+    for query in ["SELECT * { SERVICE <https://query.wikidata.org/sparql/x> { } }",
+                  "SELECT * { SERVICE ?e { } } VALUES ?e { <https://query.wikidata.org/sparql> }",
+                  "PREFIX : <http://127.0.0.1/> PREFIX SILENT: <https://query.wikidata.org/> "
+                  "SELECT * { SERVICE SILENT:sparql { } }",
+                  "BASE <http://127.0.0.1/> SELECT * { SERVICE <sparql> { } }"]:
+        refusal = federation_refusal(inspect_query(query).services, allowed)
+        assert refusal is not None and "SERVICE" in refusal[1], query
+
+
+def test_sparql_workers_cannot_open_internet_sockets(demo_store: Store, listener: socket.socket) -> None:
+    """Issue 9 case 1: a SERVICE that reached a worker anyway is stopped by the kernel; nothing is sent."""
+    pool = WorkerPool(1, 0, 20.0, WorkerLimits())
+    snapshot = str(demo_store.snapshot_path())
+    try:
+        silent = QueryRequest(f"SELECT * {{ SERVICE SILENT <{_url(listener)}> {{ ?s ?p ?o }} }}", snapshot,
+                              (), (), JSON, None, union_default=True)
+        assert b"bindings" in b"".join(pool.run(silent))
+        loud = QueryRequest(f"ASK {{ SERVICE <{_url(listener)}> {{ }} }}", snapshot, (), (), JSON, None,
+                            union_default=True)
+        with pytest.raises(QueryFailed, match="Permission denied"):
+            b"".join(pool.run(loud))
+    finally:
+        pool.close()
+    assert _connections(listener) == 0
