@@ -134,8 +134,6 @@ def test_register_keys_with_slashes_are_percent_encoded_and_round_trip(empty_sto
     assert isomorphic(published, _dataset(again))
 
 
-@pytest.mark.xfail(strict=True, reason="portal/resources.py routes /id/<kind>/<name>: the server decodes %2F "
-                   "to '/' before routing, so the key needs a <path:name> route (reported to its owner)")
 def test_the_portal_serves_a_key_with_a_slash_at_its_encoded_iri(empty_store: Store, tmp_path: Path) -> None:
     """Issue 9 case 24: `/id/qualification/603%2F0462%2F4` is the page of the qualification `603/0462/4`."""
     path = register(tmp_path / "reg", [qualification("603/0462/4")], [PEARSON], "add_url_scheme: https")
