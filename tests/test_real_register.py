@@ -7,7 +7,6 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
 import rdflib
 from click.testing import CliRunner
 from rdflib import Literal, URIRef
