@@ -45,10 +45,9 @@ class Writer:
 
     def close(self) -> None:
         """Flush to disk and release the handles, so the snapshot can be published or deleted."""
-        if self._handles is not None:
-            for handle in self._handles:
-                handle.flush()
-            self._handles = None
+        handles, self._handles = self._handles, None  # released even if a flush fails (disk full)
+        for handle in handles or ():
+            handle.flush()
 
     def has_graph(self, graph: str) -> bool:
         """True if the graph holds any quad."""
