@@ -51,38 +51,60 @@ def init(store_path: Path, as_json: bool) -> None:
 @click.option("--replace", is_flag=True, help="Replace the dataset if it exists.")
 @click.option("--strict", is_flag=True, help="Reject the dataset if any qualification violates the LOQ profile.")
 @click.option("--format", "media_type", help="Media type of the input, if the extension does not tell.")
+@click.option("--strip-personal-data", is_flag=True,
+              help="Leave out persons, award records and what only they refer to (refused otherwise).")
 @STORE_OPTION
 @JSON_OPTION
 @QUIET_OPTION
 def load(files: tuple[Path, ...], dataset_id: str | None, title: str | None, replace: bool, strict: bool,
-         media_type: str | None, store_path: Path, as_json: bool, quiet: bool) -> None:
+         media_type: str | None, strip_personal_data: bool, store_path: Path, as_json: bool,
+         quiet: bool) -> None:
     """Import RDF files (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD; .gz too), one dataset each.
 
-    Each import is one transaction: on any error the store is left exactly as it was.
+    Each import is one transaction: on any error the store is left exactly as it was. Files describing
+    people or the credentials awarded to them are refused unless --strip-personal-data leaves them out.
     """
-    if dataset_id and len(files) > 1:
+    if dataset_id is not None and len(files) > 1:
         raise click.UsageError("--dataset names one dataset; give one file with it.")
-    store = Store(store_path)
-    if not store.is_initialised():
-        from store.setup import initialise
+    try:  # every id is checked before anything is written, even the store's first snapshot
+        for path in files:
+            importer.checked_dataset_id(path, dataset_id)
+        store = Store(store_path)
+        if not store.is_initialised():
+            from store.setup import initialise
 
-        initialise(store)
+            initialise(store)
+    except InputRejected as error:
+        _fail(as_json, str(error))
+    except OSError as error:
+        _fail(as_json, f"{store_path}: cannot create the store ({error.strerror or error}).")
     results = []
     for path in files:
         with console.byte_progress(f"Importing {path.name}", path, quiet or as_json) as progress:
             try:
                 result = importer.import_file(store, path, dataset_id, title=title, replace=replace,
                                               strict=strict, media_type=media_type,
+                                              strip_personal_data=strip_personal_data,
                                               progress=progress.bytes_read, phase=progress.phase)
             except importer.ValidationFailed as error:
                 _fail(as_json, str(error), report=error.report)
-            except (InputRejected, importer.DatasetExists, StoreLocked) as error:
+            except (InputRejected, importer.DatasetExists, importer.WriteFailed, StoreLocked) as error:
                 _fail(as_json, str(error))
         results.append(result)
         if not as_json:
             console.print_import(result)
+            for note in result.notes:  # what the file is when it is not ELM 3.1 qualifications
+                click.echo(f"Note: {result.file}: {note}.")
+            if result.stripped is not None:
+                click.echo(f"Left out as personal data: {result.stripped.found.describe()} — "
+                           f"{result.stripped.nodes} node(s), {result.stripped.triples} triple(s).")
     if as_json:
-        click.echo(json.dumps([console.import_json(r) for r in results], indent=2))
+        click.echo(json.dumps([{**console.import_json(r), "notes": list(r.notes),
+                                "strippedPersonalData": None if r.stripped is None else {
+                                    "persons": len(r.stripped.found.persons) + r.stripped.found.blank_persons,
+                                    "awards": len(r.stripped.found.awards) + r.stripped.found.blank_awards,
+                                    "nodes": r.stripped.nodes, "triples": r.stripped.triples}}
+                               for r in results], indent=2))
 
 
 @main.command()

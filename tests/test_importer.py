@@ -144,3 +144,21 @@ def test_known_jsonld_context_resolves_offline(empty_store: Store, tmp_path: Pat
     path = write(tmp_path / "org.jsonld", json.dumps(document))
     result = importer.import_file(empty_store, path)
     assert result.triples >= 2
+
+
+@pytest.mark.parametrize("dataset_id", ["../x", "a/b", "", "-x"])
+def test_load_checks_the_dataset_id_before_writing_anything(tmp_path: Path, demo_store: Store,
+                                                            dataset_id: str) -> None:
+    """Issue 9 case 6: `nqdb load --dataset ../x` (or a/b) is refused with a message before anything is written."""
+    from click.testing import CliRunner
+
+    from portal.cli import main
+
+    runner, fresh = CliRunner(), tmp_path / "new-store"
+    refused = runner.invoke(main, ["load", "--store", str(fresh), "--dataset", dataset_id, str(MINIMAL)])
+    assert refused.exit_code == 1 and isinstance(refused.exception, SystemExit), refused.output
+    assert "Traceback" not in refused.output and f"dataset id {dataset_id!r} is not valid" in refused.output
+    assert not fresh.exists() and not (tmp_path / "x").exists()  # not even a store was created
+    before = content(demo_store)
+    again = runner.invoke(main, ["load", "--store", str(demo_store.path), "--dataset", dataset_id, str(MINIMAL)])
+    assert again.exit_code == 1 and content(demo_store) == before
