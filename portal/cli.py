@@ -135,7 +135,8 @@ def validate(file: Path, media_type: str | None, report_format: str, as_json: bo
         click.echo(report.to_text())
         if not quiet:
             click.echo(completeness.to_text())
-    sys.exit(0 if report.conforms else 1)
+    # A file with no ELM qualification conforms to nothing: as `load --strict` refuses it, so does validate.
+    sys.exit(0 if report.conforms and report.qualifications > 0 else 1)
 
 
 @main.command()
