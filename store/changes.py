@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 
 import pyoxigraph as ox
 
@@ -32,6 +33,7 @@ PAGE_PREFIX = "urn:nqdb:changes:page:"
 EVENT_PREFIX = "urn:nqdb:changes:event:"
 AS = "https://www.w3.org/ns/activitystreams#"
 PAGE_SIZE = 100
+BATCH = 200_000  # event quads per bulk_extend
 CREATE, UPDATE, DELETE = "Create", "Update", "Delete"
 _BNODE_OBJECT = re.compile(rb"^(.*) _:(\S+) \.\n$", re.S)
 _MASK = (1 << 128) - 1
@@ -204,7 +206,9 @@ def record(writer: Writer, graph: str, before: dict[str, str], after: dict[str, 
     pages = int(rows[0]["pages"].value) if rows else 0
     total = int(rows[0]["events"].value) if rows else 0
     stamp = ox.Literal(when.isoformat(), datatype=ox.NamedNode(XSD + "dateTime"))
-    writer.private.bulk_extend(_event_quads(events, graph, pages, total, stamp))
+    quads = _event_quads(events, graph, pages, total, stamp)
+    while batch := list(islice(quads, BATCH)):  # one bulk_extend of every event held them all (~1 GB at 40k)
+        writer.private.bulk_extend(batch)
     last_page = pages + -(-len(events) // PAGE_SIZE)
     writer.remove_subjects([CHANGES_GRAPH], CHANGES_GRAPH)
     root, target = ox.NamedNode(CHANGES_GRAPH), ox.NamedNode(CHANGES_GRAPH)
