@@ -58,8 +58,11 @@ def _in_thread(target: object, *args: object) -> tuple[threading.Thread, dict[st
 
 def _is_dead(pid: int) -> bool:
     """True once `pid` is a zombie or gone (without reaping it: that is the pool's job)."""
+    # The thread-group leader of a killed multi-threaded process is a zombie before its other threads
+    # (RocksDB's) are gone; waitpid, hence the pool, sees the death only when the last thread is.
     try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+        leader_dead = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+        return leader_dead and len(os.listdir(f"/proc/{pid}/task")) <= 1
     except FileNotFoundError:
         return True
 
