@@ -271,6 +271,9 @@ def load_checked(writer: Writer, prepared: PreparedInput, syntax: RdfSyntax, gra
         writer.load(source, syntax, graph)
     except SyntaxError as error:
         raise from_syntax_error(file, error) from error
+    except MemoryError as error:  # Oxigraph's parser bounds one term to 16 MiB and says so with MemoryError
+        raise InputRejected(file, f"a term is larger than the parser accepts ({error}); NQDB does not import "
+                                  "literals or IRIs of more than 16 MiB.") from error
     finally:
         if hasattr(source, "close") and not isinstance(source, bytes | Path):
             source.close()

@@ -115,3 +115,16 @@ def test_bad_table_is_refused_by_import_table_and_changes_nothing(empty_store: S
         args += ["--mapping", str(mapping)]
     assert_refused(run_cli(args, path.name.startswith("bomb-")), path, fragment)
     assert quads(empty_store.path) == before
+
+
+def test_a_50_mb_literal_is_a_message_and_changes_nothing(empty_store: Store, tmp_path: Path) -> None:
+    """Issue 9 case 18: a 50 MB literal is refused with a message naming the file, not a MemoryError traceback."""
+    path = tmp_path / "huge-literal.nt"
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write('<http://example.org/q> <http://purl.org/dc/terms/description> "')
+        handle.write("x" * (50 * 1024 * 1024))
+        handle.write('"@en .\n')
+    before = quads(empty_store.path)
+    run = run_cli(["load", "--strict", "--store", str(empty_store.path), str(path)], isolated=False)
+    assert_refused(run, path, "16 MiB")
+    assert quads(empty_store.path) == before
