@@ -12,6 +12,7 @@ import os
 import shutil
 import tempfile
 import threading
+import traceback
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -253,13 +254,18 @@ class Store:
     def write(self, wait: bool = True) -> Iterator[Writer]:
         """A private copy of the store to change; published atomically when the block succeeds."""
         with self._snapshots.write_lock(wait=wait):
-            version, public, private = self._snapshots.begin()
-            writer = Writer(public, private)
+            version, *handles = self._snapshots.begin()
+            writer = Writer(*handles)
+            del handles  # the writer holds the only references: closing it releases the files
             try:
                 yield writer
                 writer.close()
-            except BaseException:
-                writer.close()
+            except BaseException as error:
+                writer.close(flush=False)
+                # The frames of the failed write still hold its pyoxigraph handles; while the exception
+                # lives (a CLI result, a logged error) the deleted snapshot's files would stay open and
+                # keep their disk space. Clearing them frees the space of a failed write at once.
+                traceback.clear_frames(error.__traceback__)
                 self._snapshots.discard(version)
                 raise
             self._snapshots.publish(version)

@@ -46,11 +46,13 @@ class Writer:
         """The database that holds `graph`."""
         return self.ox if graphs.is_published_graph(graph) else self.private
 
-    def close(self) -> None:
-        """Flush to disk and release the handles, so the snapshot can be published or deleted."""
+    def close(self, flush: bool = True) -> None:
+        """Flush to disk (unless the snapshot is to be deleted) and release the handles, so the snapshot
+        can be published or deleted."""
         handles, self._handles = self._handles, None  # released even if a flush fails (disk full)
         for handle in handles or ():
-            handle.flush()
+            if flush:
+                handle.flush()
 
     def has_graph(self, graph: str) -> bool:
         """True if the graph holds any quad."""

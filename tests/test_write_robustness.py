@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -70,6 +71,19 @@ def test_long_list_cli_gives_a_summary_not_a_traceback(tmp_path: Path, empty_sto
     assert "Traceback" not in result.output and "Imported dataset" in result.output
 
 
+def deleted_files_held_open(folder: Path) -> list[str]:
+    """Files under `folder` that this process still holds open although they were deleted (Linux /proc)."""
+    held = []
+    for fd in Path("/proc/self/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith(str(folder)) and target.endswith("(deleted)"):
+            held.append(target)
+    return held
+
+
 @pytest.fixture
 def small_disk(tmp_path: Path, empty_template: Path) -> Iterator[Path]:
     """A tmpfs with a copy of the vocabulary store and about 16 MB to spare; skipped where mounting is denied."""
@@ -103,5 +117,6 @@ def test_disk_full_during_load_is_a_message_and_changes_nothing(small_disk: Path
     assert sorted(p.name for p in (small_disk / "versions").iterdir()) == [version]  # no half copy left
     reader = ox.Store.read_only(str(store.snapshot_path()))
     assert len(reader) > 0
+    assert deleted_files_held_open(small_disk) == []  # the failed copy's space is free at once
     # once space is freed the same store takes a normal import
     assert importer.import_file(store, MINIMAL, "minimal").qualifications == 1
