@@ -8,22 +8,14 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import (
-    browse,
-    catalog,
-    config,
-    dumps,
-    feed,
-    link_safety,
-    named_queries,
-    pages,
-    problems,
-    resources,
-    security_headers,
-    sparql,
-    storage,
-)
-from store.paths import STATIC
+from portal.opendata import catalog, dumps, feed
+from portal.pages import browse
+from portal.pages import home as pages
+from portal.resources import views as resources
+from portal.sparql import endpoint as sparql
+from portal.sparql import named_queries
+from portal.web import config, link_safety, problems, security_headers, storage
+from store.core.paths import STATIC
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:

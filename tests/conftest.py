@@ -11,8 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from portal import create_app
-from store.setup import initialise, load_demo
-from store.triplestore import Store
+from store.core.triplestore import Store
+from store.ingest.bootstrap import initialise, load_demo
 
 BASE = "http://nqdb.test"
 DATA = Path(__file__).parent / "data"

@@ -9,8 +9,8 @@ import pytest
 from flask import Flask
 
 from portal import create_app
-from store import dumps
-from store.triplestore import Store
+from store.core.triplestore import Store
+from store.opendata import dumps
 from tests.conftest import BASE
 
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from store import graphs
-from store.triplestore import Store
+from store.core import graphs
+from store.core.triplestore import Store
 from tests.conftest import MINIMAL
 
 POISON = 'raise ImportError("poisoned: the {name} package of the working directory was imported")\n'
@@ -37,11 +37,10 @@ def small_store(path: Path) -> Store:
 
 
 def poisoned_directory(path: Path) -> Path:
-    """A working directory with `store/` and `portal/` packages that fail when imported (issue 9 case 20)."""
-    for package in ("store", "portal"):
+    """A working directory with `store/`, `portal/` and `nqdb/` packages that fail when imported (issue 9 case 20)."""
+    for package in ("store", "portal", "nqdb"):
         (path / package).mkdir(parents=True)
         (path / package / "__init__.py").write_text(POISON.format(name=package), encoding="utf-8")
-    (path / "portal" / "cli.py").write_text(POISON.format(name="portal.cli"), encoding="utf-8")
     return path
 
 

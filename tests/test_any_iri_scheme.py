@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
 from portal import create_app
-from store import importer
-from store.triplestore import Store
+from store.core.triplestore import Store
+from store.ingest import importer
 from tests.conftest import BASE, MINIMAL
 
 ELM = Namespace("http://data.europa.eu/snb/model/elm/")

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from portal.cli import main
-from store.triplestore import Store
+from nqdb.cli import main
+from store.core.triplestore import Store
 from tests.conftest import DATA
 
 CORPUS = DATA / "bad-inputs"
@@ -70,7 +70,7 @@ def run_cli(args: list[str], isolated: bool) -> Run:
         result = CliRunner().invoke(main, args)
         crashed = result.exception is not None and not isinstance(result.exception, SystemExit)
         return Run(result.exit_code, result.output, crashed)
-    child = subprocess.run([sys.executable, "-m", "portal.cli", *args], capture_output=True, text=True,
+    child = subprocess.run([sys.executable, "-m", "nqdb.cli", *args], capture_output=True, text=True,
                            timeout=CHILD_SECONDS, preexec_fn=_limit_memory, check=False)
     return Run(child.returncode, child.stdout + child.stderr, child.returncode < 0)
 

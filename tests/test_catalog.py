@@ -12,8 +12,9 @@ import rdflib
 from flask.testing import FlaskClient
 from rdflib import RDF, Literal, Namespace, URIRef
 
-from store import dumps, statistics
-from store.triplestore import Store
+from store.core import statistics
+from store.core.triplestore import Store
+from store.opendata import dumps
 from tests.open_data import LICENSE, copy_store, dumped_template, open_data_app
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")

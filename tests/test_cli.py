@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from portal.cli import main
+from nqdb.cli import main
 from tests.conftest import MINIMAL
 
 EQF = "    elm:EQFLevel <http://data.europa.eu/snb/eqf/4> ;\n"

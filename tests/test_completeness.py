@@ -9,7 +9,7 @@ import rdflib
 from pyoxigraph import NamedNode, RdfFormat, Store
 from rdflib import Graph
 
-from store.completeness import MANDATORY, OPTIONAL, CompletenessReport, annex_vi_completeness, score
+from store.validation.completeness import MANDATORY, OPTIONAL, CompletenessReport, annex_vi_completeness, score
 from tests.conftest import MINIMAL
 
 ELM = rdflib.Namespace("http://data.europa.eu/snb/model/elm/")

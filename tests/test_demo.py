@@ -1,4 +1,4 @@
-"""The shipped demo dataset (store/demo.py) and the ESCO skills vocabulary it links to."""
+"""The shipped demo dataset (store/ingest/demo.py) and the ESCO skills vocabulary it links to."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import rdflib
 from pyshacl import validate
 from rdflib.namespace import DCTERMS, OWL, RDF, SH, SKOS
 
-from store import iris
-from store.demo import RESPONSIBILITY_AND_AUTONOMY_KEY, demo_dataset_turtle
-from store.namespaces import ELM as ELM_NS
-from store.paths import SHAPES, VOCABULARIES
+from store.core import iris
+from store.core.namespaces import ELM as ELM_NS
+from store.core.paths import SHAPES, VOCABULARIES
+from store.ingest.demo import RESPONSIBILITY_AND_AUTONOMY_KEY, demo_dataset_turtle
 
 BASES = ("http://nqdb.test", "https://qualifications.example.org/registry/")
 ELM = rdflib.Namespace(ELM_NS)

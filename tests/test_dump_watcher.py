@@ -12,8 +12,8 @@ import pytest
 from flask import Flask
 
 from portal import create_app
-from portal.dumps import DumpWatcher, retry_delay, start_watcher
-from store import dumps
+from portal.opendata.dumps import DumpWatcher, retry_delay, start_watcher
+from store.opendata import dumps
 from tests.conftest import BASE
 from tests.small_stores import poisoned_directory, small_store
 
@@ -64,13 +64,13 @@ def test_case_20_a_failing_generation_backs_off_with_one_log_line_each(
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory\n", encoding="utf-8")
     app = small_app(tmp_path, DUMPS_DIR=str(blocker / "dumps"))  # cannot be created: a file is in the way
-    caplog.set_level(logging.INFO, logger="portal.dumps")
+    caplog.set_level(logging.INFO, logger="portal.opendata.dumps")
     watcher = start_watcher(app, interval=0.05, longest=0.4)
     stopped_watchers.append(watcher)
     assert wait_until(lambda: watcher.failures >= 5)
     watcher.stop()
     watcher.join(timeout=120)
-    lines = [r for r in caplog.records if r.name == "portal.dumps" and r.levelno >= logging.ERROR]
+    lines = [r for r in caplog.records if r.name == "portal.opendata.dumps" and r.levelno >= logging.ERROR]
     assert len(lines) == watcher.failures
     for record in lines:
         message = record.getMessage()

@@ -13,10 +13,11 @@ from click.testing import CliRunner
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from portal.cli import main
-from portal.dumps import generate_now
-from store import dumps, importer
-from store.triplestore import Store
+from nqdb.cli import main
+from portal.opendata.dumps import generate_now
+from store.core.triplestore import Store
+from store.ingest import importer
+from store.opendata import dumps
 from tests.conftest import MINIMAL
 from tests.open_data import copy_store, dumped_template, open_data_app
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from portal.cli import main
-from store import importer
-from store.triplestore import Store
+from nqdb.cli import main
+from store.core.triplestore import Store
+from store.ingest import importer
 from tests.conftest import DATA, MINIMAL
 from tests.test_importer import content
 

@@ -17,8 +17,9 @@ from flask.testing import FlaskClient
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from portal import create_app
-from store import changes, graphs, importer
-from store.triplestore import Store
+from store.core import changes, graphs
+from store.core.triplestore import Store
+from store.ingest import importer
 from tests.conftest import MINIMAL
 
 BNODE_NOTE = ('qual:Q-0001 elm:additionalNote [ a elm:Note ; elm:noteLiteral "Blank note"@en ; '

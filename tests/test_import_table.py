@@ -8,9 +8,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from nqdb.cli import main
 from portal import create_app
-from portal.cli import main
-from store.triplestore import Store
+from store.core.triplestore import Store
 
 BASE = "http://nqdb.test"
 EXAMPLE = Path(__file__).parent / "data" / "register-example"

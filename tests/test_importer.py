@@ -11,9 +11,10 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from store import graphs, importer
-from store.rdfinput import InputRejected
-from store.triplestore import Store
+from store.core import graphs
+from store.core.triplestore import Store
+from store.ingest import importer
+from store.ingest.rdfinput import InputRejected
 from tests.conftest import MINIMAL
 
 
@@ -152,7 +153,7 @@ def test_load_checks_the_dataset_id_before_writing_anything(tmp_path: Path, demo
     """Issue 9 case 6: `nqdb load --dataset ../x` (or a/b) is refused with a message before anything is written."""
     from click.testing import CliRunner
 
-    from portal.cli import main
+    from nqdb.cli import main
 
     runner, fresh = CliRunner(), tmp_path / "new-store"
     refused = runner.invoke(main, ["load", "--store", str(fresh), "--dataset", dataset_id, str(MINIMAL)])

@@ -9,12 +9,12 @@ import pytest
 import rdflib
 from rdflib import Literal, URIRef
 
-from store.mapping import lookups, values
-from store.mapping.build import build_turtle
-from store.mapping.errors import CellError, MappingInvalid, RowsRejected, TableUnreadable
-from store.mapping.mapping import DEFAULT_MAPPING, load_mapping
-from store.mapping.template import write_template
-from store.setup import validate_file
+from store.ingest.bootstrap import validate_file
+from store.ingest.mapping import lookups, values
+from store.ingest.mapping.build import build_turtle
+from store.ingest.mapping.errors import CellError, MappingInvalid, RowsRejected, TableUnreadable
+from store.ingest.mapping.mapping import DEFAULT_MAPPING, load_mapping
+from store.ingest.mapping.template import write_template
 
 BASE = "http://nqdb.test"
 ELM = rdflib.Namespace("http://data.europa.eu/snb/model/elm/")

@@ -16,9 +16,9 @@ from flask import Flask, Response, jsonify, request
 from flask.testing import FlaskClient
 
 from portal import create_app
-from portal.storage import get_store
-from store import describe, dumps
-from store.triplestore import Store
+from portal.web.storage import get_store
+from store.core.triplestore import Store
+from store.opendata import describe, dumps
 from tests.conftest import BASE
 from tests.open_data import dumped_template
 from tests.small_stores import publish_dataset, small_store
@@ -81,7 +81,7 @@ def test_case_21_a_relative_dumps_dir_is_resolved_at_start(template: Path, tmp_p
 def test_case_21_nqdb_dump_with_a_relative_store(tmp_path: Path) -> None:
     """Issue 9 case 21: `nqdb dump --store nqdb-store` run in a directory writes and names absolute paths."""
     small_store(tmp_path / "nqdb-store")
-    done = subprocess.run([sys.executable, "-m", "portal.cli", "dump", "--json", "--store", "nqdb-store"],
+    done = subprocess.run([sys.executable, "-m", "nqdb.cli", "dump", "--json", "--store", "nqdb-store"],
                           cwd=tmp_path, capture_output=True, text=True, check=False, timeout=300)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["directory"] == str(tmp_path / "nqdb-store" / "dumps")
@@ -195,7 +195,7 @@ def fill(disk: Path, leave: int) -> None:
 
 
 def nqdb_dump(store: Store, dumps_dir: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "portal.cli", "dump", "--quiet", "--store", str(store.path),
+    return subprocess.run([sys.executable, "-m", "nqdb.cli", "dump", "--quiet", "--store", str(store.path),
                            "--dumps-dir", str(dumps_dir)], capture_output=True, text=True, check=False,
                           timeout=300)
 

@@ -11,8 +11,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 from flask.testing import FlaskClient
 
 from portal import create_app
-from store import importer
-from store.triplestore import Store
+from store.core.triplestore import Store
+from store.ingest import importer
 from tests.conftest import BASE, MINIMAL
 
 HTML = {"Accept": "text/html"}

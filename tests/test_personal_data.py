@@ -14,11 +14,13 @@ import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
 
+from nqdb.cli import main
 from portal import create_app
-from portal.cli import main
-from portal.sparql import close_pool
-from store import dumps, graphs, importer
-from store.triplestore import Store
+from portal.sparql.endpoint import close_pool
+from store.core import graphs
+from store.core.triplestore import Store
+from store.ingest import importer
+from store.opendata import dumps
 from tests.conftest import BASE, MINIMAL, SHARED
 from tests.test_importer import content
 
@@ -143,7 +145,7 @@ def test_strip_keeps_the_qualification_and_removes_only_what_the_person_owns(emp
     assert not any(value in text for value in PERSONAL)
     assert "example.org/credential/" not in text
     plain = Store(tmp_path / "plain")
-    from store.setup import initialise
+    from store.ingest.bootstrap import initialise
 
     initialise(plain)
     importer.import_file(plain, MINIMAL, "register")

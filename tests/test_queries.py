@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from store import queries
-from store.triplestore import Store
+from store.core import queries
+from store.core.triplestore import Store
 from tests.conftest import BASE
 
 # Sample values for the parameters that named queries declare in their "Binds:" header.

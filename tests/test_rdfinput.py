@@ -10,10 +10,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from store import importer
-from store.rdfinput import InputRejected, detect_syntax, prepare
-from store.triplestore import Store
-from store.xmlguard import XmlRefused, refuse_xml_dtd
+from store.core.triplestore import Store
+from store.ingest import importer
+from store.ingest.rdfinput import InputRejected, detect_syntax, prepare
+from store.ingest.xmlguard import XmlRefused, refuse_xml_dtd
 from tests.conftest import MINIMAL, SHARED
 
 SAMPLES = SHARED / "elm" / "elm-v3.1" / "samples"

@@ -12,12 +12,13 @@ from click.testing import CliRunner
 from rdflib import Literal, URIRef
 from rdflib.compare import isomorphic
 
+from nqdb.cli import main
 from portal import create_app
-from portal.cli import main
-from store import graphs, tables
-from store.iris import mint, parse
-from store.mapping.mapping import RESEARCHER_MAPPING
-from store.triplestore import Store
+from store.core import graphs
+from store.core.iris import mint, parse
+from store.core.triplestore import Store
+from store.ingest.mapping.mapping import RESEARCHER_MAPPING
+from store.opendata import tables
 
 BASE = "http://nqdb.test"
 ELM = rdflib.Namespace("http://data.europa.eu/snb/model/elm/")

@@ -12,8 +12,8 @@ from pyld import jsonld
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from portal import create_app
-from store.paths import CONTEXTS
-from store.triplestore import Store
+from store.core.paths import CONTEXTS
+from store.core.triplestore import Store
 from tests.conftest import BASE
 
 # rdflib's own JSON-LD parser builds a ConjunctiveGraph internally and warns about it (rdflib 7.1).
@@ -145,7 +145,7 @@ def test_external_iri_and_dataset_pages(client: FlaskClient) -> None:
 def test_blank_nodes_get_fresh_labels_per_response(tmp_path: object, empty_store: Store) -> None:
     from pathlib import Path
 
-    from store import importer
+    from store.ingest import importer
 
     data = Path(str(tmp_path)) / "blank.ttl"
     data.write_text("@prefix elm: <http://data.europa.eu/snb/model/elm/> .\n"
@@ -182,7 +182,8 @@ def test_canonical_host_differs_from_serving_host(demo_store: Store) -> None:
 
 def test_description_matches_the_published_graphs_only(demo_store: Store) -> None:
     """describe_resource runs on the union graph for speed; it must equal a run on the published graphs."""
-    from store import describe, execute
+    from store.core import execute
+    from store.opendata import describe
 
     snap = demo_store.snapshot()
     for key in ("qualification/DEMO-0041", "organisation/university-college"):

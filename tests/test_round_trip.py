@@ -13,12 +13,13 @@ import rdflib
 from click.testing import CliRunner
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from portal.cli import main
-from store import graphs, tables
-from store.mapping.build import build_turtle
-from store.mapping.errors import RowsRejected
-from store.mapping.mapping import RESEARCHER_MAPPING, load_mapping
-from store.triplestore import Store
+from nqdb.cli import main
+from store.core import graphs
+from store.core.triplestore import Store
+from store.ingest.mapping.build import build_turtle
+from store.ingest.mapping.errors import RowsRejected
+from store.ingest.mapping.mapping import RESEARCHER_MAPPING, load_mapping
+from store.opendata import tables
 
 BASE = "http://nqdb.test"
 
@@ -106,8 +107,8 @@ def test_the_round_trip_tables_stay_on_the_streaming_path(demo_store: Store, nam
 
 def test_formula_guard_is_undone_on_reimport(fresh_store: Store, tmp_path: Path, empty_template: Path) -> None:
     """A title a spreadsheet would run as a formula is guarded in the tables and comes back unchanged."""
-    from store import importer
-    from store.demo import demo_dataset_turtle
+    from store.ingest import importer
+    from store.ingest.demo import demo_dataset_turtle
 
     turtle = demo_dataset_turtle(BASE).replace('"Certificate of Basic Education"@en',
                                                '"=Certificate of Basic Education"@en')

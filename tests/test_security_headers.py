@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
-from portal.security_headers import CONTENT_SECURITY_POLICY
+from portal.web.security_headers import CONTENT_SECURITY_POLICY
 
 
 @pytest.mark.parametrize(("path", "accept"), [

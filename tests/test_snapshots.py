@@ -10,9 +10,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from store import graphs
-from store.snapshots import KEEP_VERSIONS, StoreLocked
-from store.triplestore import Store, StoreNotInitialised
+from store.core import graphs
+from store.core.snapshots import KEEP_VERSIONS, StoreLocked
+from store.core.triplestore import Store, StoreNotInitialised
 from tests.conftest import MINIMAL
 
 
@@ -70,8 +70,8 @@ def test_metadata_graph_stays_out_of_the_public_database(demo_store: Store) -> N
 CRASHING_WRITER = r"""
 import sys, time
 from pathlib import Path
-from store import importer
-from store.triplestore import Store
+from store.ingest import importer
+from store.core.triplestore import Store
 
 def stall(done: int) -> None:  # first progress report: the copy exists and the bulk load is under way
     print("loading", flush=True)

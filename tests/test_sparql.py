@@ -20,11 +20,11 @@ from rdflib.compare import isomorphic
 from werkzeug.test import TestResponse
 
 from portal import create_app
-from portal.sparql import close_pool, get_pool
-from store.sparql_engine import QueryRequest, QueryShape, inspect_query, resolve_dataset
-from store.sparql_federation import federation_refusal
-from store.sparql_workers import QueryFailed, WorkerLimits, WorkerPool
-from store.triplestore import Store
+from portal.sparql.endpoint import close_pool, get_pool
+from store.core.triplestore import Store
+from store.sparql.engine import QueryRequest, QueryShape, inspect_query, resolve_dataset
+from store.sparql.federation import federation_refusal
+from store.sparql.workers import QueryFailed, WorkerLimits, WorkerPool
 from tests.conftest import BASE
 
 JSON = "application/sparql-results+json"

@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from portal.cli import main
-from store.triplestore import Store
+from nqdb.cli import main
+from store.core.triplestore import Store
 from tests import table_files as tf
 from tests.test_bad_inputs import quads
 
 ROOT = Path(__file__).resolve().parents[1]
 CHILD_MEMORY = 768 << 20  # the CLI itself needs ~350 MiB of address space; a bomb would need gigabytes
-MAX_CELL_CHARS = 32_767  # store.mapping.limits.MAX_CELL_CHARS (Excel's own limit)
+MAX_CELL_CHARS = 32_767  # store.ingest.mapping.limits.MAX_CELL_CHARS (Excel's own limit)
 EXAMPLE = ROOT / "tests" / "data" / "register-example"
 KEY_ONLY = """mapping: 1
 qualifications:
@@ -42,7 +42,7 @@ def nqdb_capped(*args: str, cwd: Path) -> tuple[int, str]:
     def cap() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY, CHILD_MEMORY))
 
-    child = subprocess.run([sys.executable, "-m", "portal.cli", *args], capture_output=True, text=True,
+    child = subprocess.run([sys.executable, "-m", "nqdb.cli", *args], capture_output=True, text=True,
                            preexec_fn=cap, cwd=cwd, timeout=300, check=False,
                            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
     return child.returncode, child.stdout + child.stderr
@@ -186,9 +186,9 @@ def test_dataset_id_is_checked_before_anything_is_written(tmp_path: Path, datase
 
 
 def test_dataset_id_is_checked_by_the_library_too(empty_store: Store, tmp_path: Path) -> None:
-    """Issue 9 case 6: store.mapping.load.import_register checks the id before building any Turtle."""
-    from store.mapping.load import import_register
-    from store.rdfinput import InputRejected
+    """Issue 9 case 6: store.ingest.mapping.load.import_register checks the id before building any Turtle."""
+    from store.ingest.mapping.load import import_register
+    from store.ingest.rdfinput import InputRejected
 
     outside = Path(tempfile.gettempdir()) / "x.ttl"  # where `<tmp>/nqdb-table-*/../x.ttl` landed
     assert not outside.exists()

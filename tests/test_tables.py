@@ -9,8 +9,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from store import statistics, tables
-from store.triplestore import Store
+from store.core import statistics
+from store.core.triplestore import Store
+from store.opendata import tables
 from tests.open_data import copy_store, dumped_template
 
 ELM = "http://data.europa.eu/snb/model/elm/"

@@ -11,9 +11,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from portal import create_app
-from portal.link_safety import is_web_link
-from store import importer
-from store.triplestore import Store
+from portal.web.link_safety import is_web_link
+from store.core.triplestore import Store
+from store.ingest import importer
 from tests.conftest import BASE, MINIMAL
 
 HTML = {"Accept": "text/html"}

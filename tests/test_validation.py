@@ -12,10 +12,10 @@ import rdflib
 from pyoxigraph import NamedNode, RdfFormat, Store
 from rdflib import RDF, SKOS, XSD, BNode, Graph, Literal, URIRef
 
-from store.graphs import dataset_graph, vocabulary_graph
-from store.paths import VOCABULARIES
-from store.shacl_shapes import OFFICIAL_SHAPE_FILES, SHAPE_FILES, UnsupportedShapeFeature, compile_shapes
-from store.validation import ValidationReport, Violation, validate_graph
+from store.core.graphs import dataset_graph, vocabulary_graph
+from store.core.paths import VOCABULARIES
+from store.validation.profile import ValidationReport, Violation, validate_graph
+from store.validation.shapes import OFFICIAL_SHAPE_FILES, SHAPE_FILES, UnsupportedShapeFeature, compile_shapes
 from tests.conftest import MINIMAL
 
 ELM = rdflib.Namespace("http://data.europa.eu/snb/model/elm/")

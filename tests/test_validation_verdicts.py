@@ -11,12 +11,12 @@ import pytest
 from click.testing import CliRunner
 from pyoxigraph import RdfFormat, Store, parse, serialize
 
-from portal.cli import main
-from store.demo import demo_dataset_turtle
-from store.graphs import dataset_graph
-from store.shacl_messages import KNOWN_DEFECTS
-from store.triplestore import Store as NqdbStore
-from store.validation import validate_graph
+from nqdb.cli import main
+from store.core.graphs import dataset_graph
+from store.core.triplestore import Store as NqdbStore
+from store.ingest.demo import demo_dataset_turtle
+from store.validation.messages import KNOWN_DEFECTS
+from store.validation.profile import validate_graph
 from tests.conftest import BASE
 
 ESCO_SKILL_DEFECT = "http://data.europa.eu/snb/model/ap/loq-constraints-mdr/EscoSkillRestriction"

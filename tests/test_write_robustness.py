@@ -12,9 +12,10 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from portal.cli import main
-from store import changes, graphs, importer
-from store.triplestore import Store
+from nqdb.cli import main
+from store.core import changes, graphs
+from store.core.triplestore import Store
+from store.ingest import importer
 from tests.bench.generate import write_dataset
 from tests.conftest import MINIMAL
 from tests.test_importer import content

@@ -15,9 +15,9 @@ import sys
 import time
 from pathlib import Path
 
-from store.formats import rdf_by_extension
-from store.setup import initialise
-from store.triplestore import Store
+from store.core.formats import rdf_by_extension
+from store.core.triplestore import Store
+from store.ingest.bootstrap import initialise
 from tests.bench.generate import write_dataset
 
 CHILD = r"""
@@ -33,8 +33,8 @@ if kind == "oxigraph":
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     result["bytes"] = (out / "oxigraph.nq").stat().st_size
 else:
-    from store import dumps
-    from store.triplestore import Store
+    from store.opendata import dumps
+    from store.core.triplestore import Store
     marks = []
     def progress(name, done, total):
         marks.append((name, time.perf_counter()))

@@ -31,9 +31,9 @@ if kind == "raw":
     store.flush()
     out["seconds"] = time.perf_counter() - t
 else:
-    from store.setup import initialise
-    from store.triplestore import Store
-    from store import importer
+    from store.ingest.bootstrap import initialise
+    from store.core.triplestore import Store
+    from store.ingest import importer
     store = Store(work / "nqdb")
     initialise(store)
     result = importer.import_file(store, nt, "bench")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from store import queries
+from store.core import queries
 from tests.bench.bench_sparql import build_store
 
 BENCH_BASE = "https://example.org/nqd/qualification/Q"
@@ -57,7 +57,7 @@ def main() -> None:
     path = build_store(args.n, args.work)
 
     from portal import create_app
-    from store.triplestore import Store
+    from store.core.triplestore import Store
 
     store = Store(path)
     rng = random.Random(42)

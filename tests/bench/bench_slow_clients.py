@@ -27,8 +27,8 @@ WAITRESS_DEFAULTS = {"NQDB_SERVER_CONNECTION_LIMIT": "100", "NQDB_SERVER_HEADER_
 
 def demo_store(work: Path) -> Path:
     """A store with the demo dataset under BASE, built once in `work`."""
-    from store.setup import initialise, load_demo
-    from store.triplestore import Store
+    from store.core.triplestore import Store
+    from store.ingest.bootstrap import initialise, load_demo
 
     path = work / "store"
     store = Store(path)

@@ -33,10 +33,10 @@ ACCEPT = {"small SELECT": "application/sparql-results+json",
 
 def build_store(n: int, work: Path) -> Path:
     """A store with the vocabularies and N generated qualifications (reused when already built)."""
-    from store import graphs
-    from store.formats import rdf_by_extension
-    from store.setup import initialise
-    from store.triplestore import Store
+    from store.core import graphs
+    from store.core.formats import rdf_by_extension
+    from store.core.triplestore import Store
+    from store.ingest.bootstrap import initialise
 
     path = work / f"store-{n}"
     if (path / "bench-loaded").exists():

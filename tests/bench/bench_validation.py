@@ -16,10 +16,10 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, RdfFormat, Store
 
-from store.completeness import annex_vi_completeness
-from store.graphs import dataset_graph, vocabulary_graph
-from store.paths import VOCABULARIES
-from store.validation import validate_graph
+from store.core.graphs import dataset_graph, vocabulary_graph
+from store.core.paths import VOCABULARIES
+from store.validation.completeness import annex_vi_completeness
+from store.validation.profile import validate_graph
 from tests.bench.generate import write_dataset
 
 

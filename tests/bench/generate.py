@@ -13,7 +13,7 @@ import argparse
 import re
 from pathlib import Path
 
-from store.paths import VOCABULARIES
+from store.core.paths import VOCABULARIES
 
 BASE = "https://example.org/nqd/"
 ELM, DCT, XSD = "http://data.europa.eu/snb/model/elm/", "http://purl.org/dc/terms/", "http://www.w3.org/2001/XMLSchema#"

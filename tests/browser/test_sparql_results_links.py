@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from portal import create_app
-from store import importer
-from store.triplestore import Store
+from store.core.triplestore import Store
+from store.ingest import importer
 from tests.browser.test_qualification_page import CHROMIUM_ARGS
 from tests.conftest import BASE
 from tests.live.conftest import LiveServer, start_server

@@ -11,7 +11,7 @@ from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from portal import create_app
-from store.triplestore import Store
+from store.core.triplestore import Store
 
 
 @dataclass(frozen=True)

@@ -39,11 +39,11 @@ class Served:
 @contextmanager
 def nqdb_serve(store: Path, log: Path, settings: Mapping[str, str] | None = None,
                threads: int = 4) -> Iterator[Served]:
-    """Run `python -m portal.cli serve` on 127.0.0.1 over `store` until it answers; stop it afterwards."""
+    """Run `python -m nqdb.cli serve` on 127.0.0.1 over `store` until it answers; stop it afterwards."""
     port = free_port()
     env = {**os.environ, **(settings or {})}
     with open(log, "wb") as output:
-        process = subprocess.Popen([sys.executable, "-m", "portal.cli", "serve", "--port", str(port),
+        process = subprocess.Popen([sys.executable, "-m", "nqdb.cli", "serve", "--port", str(port),
                                     "--store", str(store), "--threads", str(threads), "--no-demo"],
                                    stdout=output, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from portal import create_app
-from portal.sparql import close_pool, get_pool
-from store.sparql_workers import WorkerPool
+from portal.sparql.endpoint import close_pool, get_pool
+from store.sparql.workers import WorkerPool
 from tests.conftest import BASE
 from tests.live.conftest import LiveServer, start_server
 

@@ -10,8 +10,8 @@ import rdflib
 from pyld import jsonld
 
 from portal import create_app
-from store.setup import load_demo
-from store.triplestore import Store
+from store.core.triplestore import Store
+from store.ingest.bootstrap import load_demo
 from tests.live.conftest import LiveServer, start_server
 
 pytestmark = [pytest.mark.live,

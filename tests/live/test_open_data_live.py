@@ -22,10 +22,11 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from portal.dumps import DumpWatcher, start_watcher
-from store import graphs, importer
-from store.formats import rdf_by_path
-from store.triplestore import Store
+from portal.opendata.dumps import DumpWatcher, start_watcher
+from store.core import graphs
+from store.core.formats import rdf_by_path
+from store.core.triplestore import Store
+from store.ingest import importer
 from tests.conftest import MINIMAL
 from tests.live.conftest import LiveServer, start_server
 from tests.open_data import copy_store, dumped_template, open_data_app

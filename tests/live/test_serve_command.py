@@ -24,13 +24,13 @@ def test_serve_seeds_an_empty_store_with_the_demo_and_serves_it(tmp_path: Path) 
     port = free_port()
     log = tmp_path / "serve.log"
     with open(log, "wb") as output:
-        server = subprocess.Popen([sys.executable, "-m", "portal.cli", "serve", "--port", str(port),
+        server = subprocess.Popen([sys.executable, "-m", "nqdb.cli", "serve", "--port", str(port),
                                    "--store", str(tmp_path / "store"), "--threads", "2"],
                                   stdout=output, stderr=subprocess.STDOUT)
     try:
         home = _wait_for(f"http://127.0.0.1:{port}/", server, log)
         assert "Qualifications" in home
-        stats = subprocess.run([sys.executable, "-m", "portal.cli", "stats", "--json",
+        stats = subprocess.run([sys.executable, "-m", "nqdb.cli", "stats", "--json",
                                 "--store", str(tmp_path / "store")], capture_output=True, text=True, check=True)
         assert json.loads(stats.stdout)["qualifications"] >= 60
     finally:

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from portal.cli import main
-from portal.server import ServerLimits
-from store.triplestore import Store
+from nqdb.cli import main
+from portal.web.server import ServerLimits
+from store.core.triplestore import Store
 from tests.conftest import BASE
 from tests.live.slow_clients import SLOW_SOURCE, SlowClients, nqdb_serve, timed_get
 

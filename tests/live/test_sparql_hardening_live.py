@@ -21,7 +21,7 @@ import pytest
 import rdflib
 
 from portal import create_app
-from store.triplestore import Store
+from store.core.triplestore import Store
 from tests.live.sparql_client import (
     COUNT,
     JSON,

@@ -14,9 +14,9 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 
 from portal import create_app
-from portal.sparql import close_pool, get_pool
-from store.sparql_workers import WorkerPool
-from store.triplestore import Store
+from portal.sparql.endpoint import close_pool, get_pool
+from store.core.triplestore import Store
+from store.sparql.workers import WorkerPool
 from tests.conftest import BASE
 from tests.live.conftest import LiveServer, start_server
 from tests.live.sparql_client import wait_until

@@ -1,0 +1,1 @@
+"""The site's own pages: home, about, and browsing lists of qualifications and organisations."""

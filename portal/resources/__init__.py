@@ -1,0 +1,1 @@
+"""Dereferenceable IRIs: each resource as an HTML page (en/fr) or in every RDF format, by negotiation."""
