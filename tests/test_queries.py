@@ -35,3 +35,12 @@ def test_query_runs_on_the_demo(demo_store: Store, name: str) -> None:
         demo_store.construct(name, "text/turtle", **bindings)
     else:
         demo_store.select(name, **bindings)
+
+
+def test_binds_header_is_read_once_with_each_kind() -> None:
+    """'# Binds:' is parsed when the file is loaded; later calls return that same description."""
+    named = queries.describe("example_learning_outcomes_mentioning")
+    assert named.parameter_kinds() == {"term": "literal"}
+    assert queries.describe("example_qualifications_by_eqf_level").parameter_kinds() == {"eqfLevel": "IRI"}
+    assert queries.describe("feed_page_since").parameter_kinds() == {"since": "IRI"}  # no (IRI|literal) given
+    assert queries.describe("example_learning_outcomes_mentioning") is named

@@ -8,7 +8,6 @@ parameter becomes an IRI, a literal parameter a plain literal), never pasted int
 from __future__ import annotations
 
 import json
-import re
 
 from flask import Blueprint, Response, render_template, request, url_for
 from werkzeug.exceptions import BadRequest, NotFound
@@ -21,14 +20,6 @@ from store.core.terms import Text
 
 bp = Blueprint("named_queries", __name__, url_prefix="/queries")
 PUBLIC_PREFIX = "example_"
-_KIND = re.compile(r"\?([A-Za-z_]\w*)\s*\((IRI|literal)", re.IGNORECASE)
-
-
-def parameter_kinds(named: queries.NamedQuery) -> dict[str, str]:
-    """Each parameter's kind, 'IRI' or 'literal', from the '# Binds: ?p (IRI)' header line."""
-    binds = next((line for line in named.text.splitlines() if line.lower().startswith("# binds:")), "")
-    kinds = {name: "IRI" if kind.upper() == "IRI" else "literal" for name, kind in _KIND.findall(binds)}
-    return {name: kinds.get(name, "IRI") for name in named.parameters}
 
 
 def _public(name: str) -> queries.NamedQuery:
@@ -46,7 +37,7 @@ def _listing() -> list[dict[str, object]]:
         if name.startswith(PUBLIC_PREFIX):
             named = queries.describe(name)
             listing.append({"name": name, "title": named.title, "description": named.description,
-                            "parameters": [{"name": p, "kind": k} for p, k in parameter_kinds(named).items()],
+                            "parameters": [{"name": p, "kind": k} for p, k in named.parameter_kinds().items()],
                             "url": url_for("named_queries.run", name=name, _external=True),
                             "query": named.text})
     return listing
@@ -67,7 +58,7 @@ def index() -> Response:
 def run(name: str) -> Response:
     """Run one public query; each ?param=value binds that parameter, unbound ones match anything."""
     named = _public(name)
-    kinds = parameter_kinds(named)
+    kinds = named.parameter_kinds()
     bindings: list[tuple[str, Binding]] = []
     for key in request.args:
         values = request.args.getlist(key)

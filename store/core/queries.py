@@ -9,6 +9,7 @@ from functools import cache
 from store.core.paths import QUERIES
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_KIND = re.compile(r"\?([A-Za-z_]\w*)\s*\((IRI|literal)", re.IGNORECASE)
 
 
 class UnknownQuery(LookupError):
@@ -24,6 +25,11 @@ class NamedQuery:
     title: str
     description: str
     parameters: tuple[str, ...]  # from a '# Binds: ?a (IRI), ?b (literal)' header line
+    kinds: tuple[str, ...]  # each parameter's kind, "IRI" or "literal" (IRI when the header does not say)
+
+    def parameter_kinds(self) -> dict[str, str]:
+        """Each parameter's kind, 'IRI' or 'literal', in header order."""
+        return dict(zip(self.parameters, self.kinds, strict=True))
 
 
 def names() -> list[str]:
@@ -50,5 +56,7 @@ def describe(name: str) -> NamedQuery:
     title = first.partition(" — ")[2].strip().rstrip(".") or name.replace("_", " ")
     binds = next((h for h in header if h.lower().startswith("binds:")), "").split("Returns:")[0]
     parameters = tuple(dict.fromkeys(re.findall(r"\?([A-Za-z_][A-Za-z0-9_]*)", binds)))
+    written = {name: kind.upper() for name, kind in _KIND.findall(binds)}
+    kinds = tuple("literal" if written.get(p) == "LITERAL" else "IRI" for p in parameters)
     description = " ".join(h for h in header[1:] if h and not h.lower().startswith(("binds:", "returns:")))
-    return NamedQuery(name, text, title, description, parameters)
+    return NamedQuery(name, text, title, description, parameters, kinds)
