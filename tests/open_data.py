@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from flask import Flask
 from portal import create_app
 from store.core.triplestore import Store
 from store.opendata import dumps
-from tests.conftest import BASE
+from tests.conftest import BASE, copy_store
 
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 _TEMPLATE: list[Path] = []
@@ -21,7 +20,7 @@ def dumped_template(tmp_path_factory: pytest.TempPathFactory, demo_template: Pat
     """A copy of the demo store with its dumps in <store>/dumps, generated once per session."""
     if not _TEMPLATE:
         path = tmp_path_factory.mktemp("dumped") / "store"
-        shutil.copytree(demo_template, path, symlinks=True)
+        copy_store(demo_template, path)
         store = Store(path)
         dumps.generate(store, dumps.dumps_dir(store), base_url=BASE, languages=["en", "fr"],
                        license_url=LICENSE)
@@ -29,10 +28,9 @@ def dumped_template(tmp_path_factory: pytest.TempPathFactory, demo_template: Pat
     return _TEMPLATE[0]
 
 
-def copy_store(template: Path, target: Path) -> Store:
+def store_copy(template: Path, target: Path) -> Store:
     """A private copy of a store directory (symlinks kept, so `current` and `latest` stay relative)."""
-    shutil.copytree(template, target, symlinks=True)
-    return Store(target)
+    return Store(copy_store(template, target))
 
 
 def open_data_app(store: Store, **config: object) -> Flask:

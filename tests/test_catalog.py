@@ -15,7 +15,7 @@ from rdflib import RDF, Literal, Namespace, URIRef
 from store.core import statistics
 from store.core.triplestore import Store
 from store.opendata import dumps
-from tests.open_data import LICENSE, copy_store, dumped_template, open_data_app
+from tests.open_data import LICENSE, dumped_template, open_data_app, store_copy
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 DCT = Namespace("http://purl.org/dc/terms/")
@@ -29,7 +29,7 @@ ELM = Namespace("http://data.europa.eu/snb/model/elm/")
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Store:
     template = dumped_template(tmp_path_factory, demo_template)
-    return copy_store(template, tmp_path_factory.mktemp("catalog") / "store")
+    return store_copy(template, tmp_path_factory.mktemp("catalog") / "store")
 
 
 @pytest.fixture(scope="module")

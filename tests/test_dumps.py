@@ -19,7 +19,7 @@ from store.core.triplestore import Store
 from store.ingest import importer
 from store.opendata import dumps
 from tests.conftest import MINIMAL
-from tests.open_data import copy_store, dumped_template, open_data_app
+from tests.open_data import dumped_template, open_data_app, store_copy
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +29,7 @@ def template(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> P
 
 @pytest.fixture
 def store(template: Path, tmp_path: Path) -> Store:
-    return copy_store(template, tmp_path / "store")
+    return store_copy(template, tmp_path / "store")
 
 
 @pytest.fixture

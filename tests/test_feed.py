@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ from portal import create_app
 from store.core import changes, graphs
 from store.core.triplestore import Store
 from store.ingest import importer
-from tests.conftest import MINIMAL
+from tests.conftest import MINIMAL, copy_store
 
 BNODE_NOTE = ('qual:Q-0001 elm:additionalNote [ a elm:Note ; elm:noteLiteral "Blank note"@en ; '
               'elm:subject [ a elm:Note ; elm:noteLiteral "nested"@en ] ] .\n')
@@ -146,7 +145,7 @@ class History:
 @pytest.fixture(scope="module")
 def history(tmp_path_factory: pytest.TempPathFactory, empty_template: Path) -> Iterator[History]:
     folder = tmp_path_factory.mktemp("feed")
-    shutil.copytree(empty_template, folder / "store", symlinks=True)
+    copy_store(empty_template, folder / "store")
     store, size = Store(folder / "store"), changes.PAGE_SIZE
     changes.PAGE_SIZE = 5  # several pages from a small dataset
     try:

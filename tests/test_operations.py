@@ -19,7 +19,7 @@ from portal import create_app
 from portal.web.storage import get_store
 from store.core.triplestore import Store
 from store.opendata import describe, dumps
-from tests.conftest import BASE
+from tests.conftest import BASE, copy_store
 from tests.open_data import dumped_template
 from tests.small_stores import publish_dataset, small_store
 
@@ -52,7 +52,7 @@ def assert_every_dump_is_served(client: FlaskClient, folder: Path) -> None:
 def test_case_21_dumps_are_served_from_a_relative_store(template: Path, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """Issue 9 case 21: STORE="nqdb-store" (the default, relative) serves the manifest and every dump file."""
-    shutil.copytree(template, tmp_path / "run" / "nqdb-store", symlinks=True)
+    copy_store(template, tmp_path / "run" / "nqdb-store")
     monkeypatch.chdir(tmp_path / "run")
     app = create_app({"TESTING": True, "STORE": "nqdb-store", "PUBLIC_BASE_URL": BASE})
     with app.test_client() as client:
@@ -66,7 +66,7 @@ def test_case_21_dumps_are_served_from_a_relative_store(template: Path, tmp_path
 def test_case_21_a_relative_dumps_dir_is_resolved_at_start(template: Path, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """Issue 9 case 21: a relative DUMPS_DIR is read against the directory the server started in."""
-    shutil.copytree(template, tmp_path / "run" / "nqdb-store", symlinks=True)
+    copy_store(template, tmp_path / "run" / "nqdb-store")
     os.rename(tmp_path / "run" / "nqdb-store" / "dumps", tmp_path / "run" / "public-dumps")
     monkeypatch.chdir(tmp_path / "run")
     app = create_app({"TESTING": True, "STORE": "nqdb-store", "DUMPS_DIR": "public-dumps",

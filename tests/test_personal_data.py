@@ -66,7 +66,8 @@ def credential_file(tmp_path: Path) -> Path:
 def public_text(store: Store) -> str:
     """Every published quad as N-Quads: what SPARQL, pages and dumps are made from."""
     out = io.BytesIO()
-    store.dump(out, "application/n-quads")
+    for graph in store.published_graphs():
+        store.dump(out, "application/n-triples", graph)
     return out.getvalue().decode("utf-8")
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 from pathlib import Path
 
 import rdflib
@@ -19,6 +18,7 @@ from store.core.iris import mint, parse
 from store.core.triplestore import Store
 from store.ingest.mapping.mapping import RESEARCHER_MAPPING
 from store.opendata import tables
+from tests.conftest import copy_store
 
 BASE = "http://nqdb.test"
 ELM = rdflib.Namespace("http://data.europa.eu/snb/model/elm/")
@@ -126,7 +126,7 @@ def test_register_keys_with_slashes_are_percent_encoded_and_round_trip(empty_sto
     folder.mkdir()
     snapshot = empty_store.snapshot()
     tables.write_tables(snapshot.ox, snapshot.published, folder, languages=("en", "fr"), base_url=BASE)
-    shutil.copytree(empty_template, tmp_path / "again", symlinks=True)
+    copy_store(empty_template, tmp_path / "again")
     again = Store(tmp_path / "again")
     code, output = nqdb("import-table", str(folder / "qualifications.csv"), "--mapping", str(RESEARCHER_MAPPING),
                         "--dataset", "ofqual", "--base", BASE, "--strict", "--store", str(again.path), "--quiet")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from store.ingest.mapping.build import build_turtle
 from store.ingest.mapping.errors import RowsRejected
 from store.ingest.mapping.mapping import RESEARCHER_MAPPING, load_mapping
 from store.opendata import tables
+from tests.conftest import copy_store
 
 BASE = "http://nqdb.test"
 
@@ -53,7 +53,7 @@ def demo_tables(demo_store: Store, tmp_path: Path) -> Path:
 @pytest.fixture
 def fresh_store(tmp_path: Path, empty_template: Path) -> Store:
     """A vocabulary-only store beside demo_store (empty_store would take the same folder)."""
-    shutil.copytree(empty_template, tmp_path / "fresh", symlinks=True)
+    copy_store(empty_template, tmp_path / "fresh")
     return Store(tmp_path / "fresh")
 
 
@@ -120,7 +120,7 @@ def test_formula_guard_is_undone_on_reimport(fresh_store: Store, tmp_path: Path,
     folder.mkdir()
     qualifications = write_demo_tables(fresh_store, folder)
     assert "'=Certificate of Basic Education" in qualifications.read_text(encoding="utf-8")
-    shutil.copytree(empty_template, tmp_path / "again", symlinks=True)
+    copy_store(empty_template, tmp_path / "again")
     again = Store(tmp_path / "again")
     result = CliRunner().invoke(main, ["import-table", str(qualifications), "--mapping", str(RESEARCHER_MAPPING),
                                        "--dataset", "demo", "--base", BASE, "--store", str(again.path), "--quiet"],

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import socket
 import threading
 from collections.abc import Iterator
@@ -25,7 +24,7 @@ from store.core.triplestore import Store
 from store.sparql.engine import QueryRequest, QueryShape, inspect_query, resolve_dataset
 from store.sparql.federation import federation_refusal
 from store.sparql.workers import QueryFailed, WorkerLimits, WorkerPool
-from tests.conftest import BASE
+from tests.conftest import BASE, copy_store
 
 JSON = "application/sparql-results+json"
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -48,7 +47,7 @@ class BufferedClient(FlaskClient):
 def sparql_app(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """One portal (and one worker pool) for the whole module: the endpoint never writes."""
     path = tmp_path_factory.mktemp("sparql") / "store"
-    shutil.copytree(demo_template, path, symlinks=True)
+    copy_store(demo_template, path)
     app = create_app({"TESTING": True, "STORE": str(path), "PUBLIC_BASE_URL": BASE, "SPARQL_TIMEOUT": 20})
     app.test_client_class = BufferedClient
     yield app

@@ -12,7 +12,7 @@ import pytest
 from store.core import statistics
 from store.core.triplestore import Store
 from store.opendata import tables
-from tests.open_data import copy_store, dumped_template
+from tests.open_data import dumped_template, store_copy
 
 ELM = "http://data.europa.eu/snb/model/elm/"
 DCT = "http://purl.org/dc/terms/"
@@ -22,7 +22,7 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Store:
     template = dumped_template(tmp_path_factory, demo_template)
-    return copy_store(template, tmp_path_factory.mktemp("tables") / "store")
+    return store_copy(template, tmp_path_factory.mktemp("tables") / "store")
 
 
 @pytest.fixture(scope="module")

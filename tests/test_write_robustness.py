@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +16,7 @@ from store.core import changes, graphs
 from store.core.triplestore import Store
 from store.ingest import importer
 from tests.bench.generate import write_dataset
-from tests.conftest import MINIMAL
+from tests.conftest import MINIMAL, copy_store
 from tests.test_importer import content
 
 QUALIFICATION = "https://example.org/nqd/qualification/Q-0001"
@@ -97,7 +96,7 @@ def small_disk(tmp_path: Path, empty_template: Path) -> Iterator[Path]:
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
     try:
-        shutil.copytree(empty_template, mount / "store", symlinks=True)
+        copy_store(empty_template, mount / "store")
         yield mount / "store"
     finally:
         subprocess.run(["umount", "-l", str(mount)], check=False)

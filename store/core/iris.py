@@ -6,7 +6,6 @@ the portal's resource pages all call it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
@@ -27,7 +26,6 @@ KINDS: dict[str, str] = {
     "dataset": "Dataset",
 }
 
-_KEY = re.compile(r"^[A-Za-z0-9._~-]{1,200}$")
 
 
 @dataclass(frozen=True)
@@ -48,11 +46,6 @@ def mint(base_url: str, kind: str, key: str) -> str:
     if kind not in KINDS:
         raise ValueError(f"Unknown resource kind {kind!r}; expected one of {', '.join(KINDS)}.")
     return f"{normalise_base(base_url)}/id/{kind}/{quote(key, safe='')}"
-
-
-def is_valid_key(key: str) -> bool:
-    """Keys are URL-safe: letters, digits and . _ ~ -."""
-    return bool(_KEY.match(key))
 
 
 def parse(base_url: str, iri: str) -> MintedIri | None:

@@ -28,7 +28,7 @@ from store.core import execute
 from store.core.execute import Binding
 from store.core.formats import rdf_by_media_type
 from store.core.snapshots import PUBLISHED_MARKER, Snapshots
-from store.core.terms import Term, to_term
+from store.core.terms import Term
 from store.core.writer import Writer
 
 EPOCH = datetime.fromtimestamp(0, UTC)
@@ -206,12 +206,6 @@ class Store:
             raise ValueError(f"Cannot serialise a graph as {media_type}.")
         return triples.serialize(format=syntax.format) or b""
 
-    def construct_triples(self, query_name: str, **bindings: Binding) -> list[tuple[Term, Term, Term]]:
-        """Run a named CONSTRUCT query and return its triples as plain terms."""
-        triples = self._run(query_name, bindings)
-        assert isinstance(triples, ox.QueryTriples)
-        return [(to_term(t.subject), to_term(t.predicate), to_term(t.object)) for t in triples]
-
     def exists(self, iri: str) -> bool:
         """True if `iri` is the subject of a triple in a published graph."""
         return self.ask("resource_exists", resource=iri)
@@ -234,20 +228,12 @@ class Store:
         rows = execute.select(snap.ox, "count_graph_triples", {"graph": graph})
         return int(rows[0]["triples"].value) if rows else 0
 
-    def dump(self, output: IO[bytes], media_type: str, graph: str | None = None) -> None:
-        """Stream one graph, or every published graph as a dataset, to `output`."""
-        snap = self.snapshot()
+    def dump(self, output: IO[bytes], media_type: str, graph: str) -> None:
+        """Stream one published graph to `output` (whole-store dumps: store/opendata/dumps.py)."""
         syntax = rdf_by_media_type(media_type)
         if syntax is None:
             raise ValueError(f"Unknown RDF media type {media_type}.")
-        if graph is not None:
-            snap.ox.dump(output, syntax.format, from_graph=ox.NamedNode(graph))
-            return
-        quads = (q for g in snap.published for q in snap.ox.quads_for_pattern(None, None, None, g))
-        if syntax.is_dataset:
-            ox.serialize(quads, output, syntax.format)
-        else:
-            ox.serialize((q.triple for q in quads), output, syntax.format)
+        self.snapshot().ox.dump(output, syntax.format, from_graph=ox.NamedNode(graph))
 
     # -- writing -----------------------------------------------------------------------------------
     @contextmanager

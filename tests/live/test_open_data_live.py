@@ -29,7 +29,7 @@ from store.core.triplestore import Store
 from store.ingest import importer
 from tests.conftest import MINIMAL
 from tests.live.conftest import LiveServer, start_server
-from tests.open_data import copy_store, dumped_template, open_data_app
+from tests.open_data import dumped_template, open_data_app, store_copy
 
 pytestmark = pytest.mark.live
 
@@ -37,7 +37,7 @@ pytestmark = pytest.mark.live
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Store:
     template = dumped_template(tmp_path_factory, demo_template)
-    return copy_store(template, tmp_path_factory.mktemp("live-open-data") / "store")
+    return store_copy(template, tmp_path_factory.mktemp("live-open-data") / "store")
 
 
 @pytest.fixture(scope="module")
