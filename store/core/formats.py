@@ -1,10 +1,37 @@
-"""The one table of RDF and SPARQL result formats: media type <-> pyoxigraph format <-> file extension."""
+"""The one table of media types: RDF and SPARQL results syntaxes (media type <-> pyoxigraph format <->
+file extension <-> W3C and EU file-type names), and the other types NQDB serves or reads.
+
+tests/test_one_place.py fails on a media type written anywhere else in store/, portal/ or nqdb/.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from pyoxigraph import QueryResultsFormat, RdfFormat
+
+TURTLE = "text/turtle"
+JSON_LD = "application/ld+json"
+RDF_XML = "application/rdf+xml"
+N_TRIPLES = "application/n-triples"
+N_QUADS = "application/n-quads"
+TRIG = "application/trig"
+SPARQL_JSON = "application/sparql-results+json"
+SPARQL_XML = "application/sparql-results+xml"
+CSV = "text/csv"
+TSV = "text/tab-separated-values"
+# Not RDF, not SPARQL results: pages, problems, feeds, manifests, archives, SPARQL protocol requests.
+HTML = "text/html"
+PLAIN_TEXT = "text/plain"
+XML = "application/xml"
+JSON = "application/json"
+PROBLEM_JSON = "application/problem+json"  # RFC 9457
+ACTIVITY_JSON = "application/activity+json"
+ZIP = "application/zip"
+GZIP = "application/gzip"
+SPARQL_QUERY = "application/sparql-query"
+SPARQL_UPDATE = "application/sparql-update"
+FORM = "application/x-www-form-urlencoded"
 
 
 @dataclass(frozen=True)
@@ -16,21 +43,23 @@ class RdfSyntax:
     extension: str
     format: RdfFormat
     is_dataset: bool  # carries named graphs (N-Quads, TriG)
+    w3c_format: str  # its IRI's local name under namespaces.FORMATS
+    eu_file_type: str | None = None  # code in the EU file-type authority table, where we publish it
 
 
 RDF_SYNTAXES: tuple[RdfSyntax, ...] = (
-    RdfSyntax("Turtle", "text/turtle", "ttl", RdfFormat.TURTLE, False),
-    RdfSyntax("JSON-LD", "application/ld+json", "jsonld", RdfFormat.JSON_LD, False),
-    RdfSyntax("RDF/XML", "application/rdf+xml", "rdf", RdfFormat.RDF_XML, False),
-    RdfSyntax("N-Triples", "application/n-triples", "nt", RdfFormat.N_TRIPLES, False),
-    RdfSyntax("N-Quads", "application/n-quads", "nq", RdfFormat.N_QUADS, True),
-    RdfSyntax("TriG", "application/trig", "trig", RdfFormat.TRIG, True),
+    RdfSyntax("Turtle", TURTLE, "ttl", RdfFormat.TURTLE, False, "Turtle", "RDF_TURTLE"),
+    RdfSyntax("JSON-LD", JSON_LD, "jsonld", RdfFormat.JSON_LD, False, "JSON-LD", "JSON_LD"),
+    RdfSyntax("RDF/XML", RDF_XML, "rdf", RdfFormat.RDF_XML, False, "RDF_XML", "RDF_XML"),
+    RdfSyntax("N-Triples", N_TRIPLES, "nt", RdfFormat.N_TRIPLES, False, "N-Triples", "RDF_N_TRIPLES"),
+    RdfSyntax("N-Quads", N_QUADS, "nq", RdfFormat.N_QUADS, True, "N-Quads", "RDF_N_QUADS"),
+    RdfSyntax("TriG", TRIG, "trig", RdfFormat.TRIG, True, "TriG"),  # no TriG dump, so no file type
 )
 
 # Other names seen in the wild for the same syntaxes (file extensions and legacy media types).
 _EXTENSION_ALIASES = {"owl": "rdf", "xml": "rdf", "json": "jsonld", "n3": "ttl", "nquads": "nq"}
-_MEDIA_ALIASES = {"application/x-turtle": "text/turtle", "text/n3": "text/turtle",
-                  "application/x-trig": "application/trig", "text/plain": "application/n-triples"}
+_MEDIA_ALIASES = {"application/x-turtle": TURTLE, "text/n3": TURTLE, "application/x-trig": TRIG,
+                  PLAIN_TEXT: N_TRIPLES}
 
 
 @dataclass(frozen=True)
@@ -41,13 +70,15 @@ class ResultsSyntax:
     media_type: str
     extension: str
     format: QueryResultsFormat
+    w3c_format: str  # its IRI's local name under namespaces.FORMATS
+    eu_file_type: str | None = None  # code in the EU file-type authority table, where we publish it
 
 
 RESULTS_SYNTAXES: tuple[ResultsSyntax, ...] = (
-    ResultsSyntax("SPARQL JSON", "application/sparql-results+json", "srj", QueryResultsFormat.JSON),
-    ResultsSyntax("SPARQL XML", "application/sparql-results+xml", "srx", QueryResultsFormat.XML),
-    ResultsSyntax("CSV", "text/csv", "csv", QueryResultsFormat.CSV),
-    ResultsSyntax("TSV", "text/tab-separated-values", "tsv", QueryResultsFormat.TSV),
+    ResultsSyntax("SPARQL JSON", SPARQL_JSON, "srj", QueryResultsFormat.JSON, "SPARQL_Results_JSON"),
+    ResultsSyntax("SPARQL XML", SPARQL_XML, "srx", QueryResultsFormat.XML, "SPARQL_Results_XML"),
+    ResultsSyntax("CSV", CSV, "csv", QueryResultsFormat.CSV, "SPARQL_Results_CSV", "CSV"),
+    ResultsSyntax("TSV", TSV, "tsv", QueryResultsFormat.TSV, "SPARQL_Results_TSV"),
 )
 
 
@@ -82,3 +113,10 @@ def results_by_media_type(media_type: str) -> ResultsSyntax | None:
 
 RDF_MEDIA_TYPES: tuple[str, ...] = tuple(s.media_type for s in RDF_SYNTAXES)
 RESULTS_MEDIA_TYPES: tuple[str, ...] = tuple(s.media_type for s in RESULTS_SYNTAXES)
+# Graph syntaxes in negotiation order: Turtle is the documented default for */* and a missing Accept.
+GRAPH_MEDIA_TYPES: tuple[str, ...] = tuple(s.media_type for s in RDF_SYNTAXES if not s.is_dataset)
+# EU file-type authority code of each file type we publish (DCAT-AP dct:format).
+EU_FILE_TYPES: dict[str, str] = {
+    **{s.media_type: s.eu_file_type for s in (*RDF_SYNTAXES, *RESULTS_SYNTAXES) if s.eu_file_type},
+    JSON: "JSON", ZIP: "ZIP",
+}
