@@ -23,7 +23,7 @@ from itertools import islice
 import pyoxigraph as ox
 
 from store.core import execute
-from store.core.namespaces import NQDB, RDF, XSD
+from store.core.namespaces import AS, NQDB, RDF, XSD
 from store.core.terms import Text
 from store.core.triplestore import Store
 from store.core.writer import Writer
@@ -31,7 +31,6 @@ from store.core.writer import Writer
 CHANGES_GRAPH = "urn:nqdb:changes"
 PAGE_PREFIX = "urn:nqdb:changes:page:"
 EVENT_PREFIX = "urn:nqdb:changes:event:"
-AS = "https://www.w3.org/ns/activitystreams#"
 PAGE_SIZE = 100
 BATCH = 200_000  # event quads per bulk_extend
 CREATE, UPDATE, DELETE = "Create", "Update", "Delete"

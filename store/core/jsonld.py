@@ -13,12 +13,13 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from store.core.namespaces import NQDB_CONTEXT, RDF
 from store.core.paths import CONTEXTS
 from store.core.terms import XSD_STRING
 
-CONTEXT_URL = "http://data.europa.eu/snb/model/context/nqdb"
+CONTEXT_URL = NQDB_CONTEXT
 CONTEXT_FILE = CONTEXTS / "nqdb-context.jsonld"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF_TYPE = RDF + "type"
 
 
 @cache

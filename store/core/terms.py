@@ -7,7 +7,9 @@ from typing import Literal as Kind
 
 import pyoxigraph as ox
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+from store.core.namespaces import XSD
+
+XSD_STRING = XSD + "string"
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from pyoxigraph import Store as OxStore
 
 from store.core import execute, graphs
 from store.core.formats import RdfSyntax
+from store.core.namespaces import RDF
 from store.core.terms import Term, Text, to_node
 
 LOAD_BATCH = 200_000  # quads per bulk-load batch: ~300 MB peak RSS whatever the file size
@@ -109,7 +110,7 @@ class Writer:
 
     def instances(self, class_iri: str, graph: str) -> list[str]:
         """IRIs typed `class_iri` in `graph`."""
-        rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+        rdf_type = ox.NamedNode(RDF + "type")
         pattern = self.handle_for(graph).quads_for_pattern(None, rdf_type, ox.NamedNode(class_iri),
                                                            ox.NamedNode(graph))
         return [q.subject.value for q in pattern if isinstance(q.subject, ox.NamedNode)]
