@@ -16,26 +16,30 @@ from typing import Any
 import yaml
 
 from store.core.iris import mint
-from store.core.namespaces import ADMS, DCT, ELM, ESCO, FOAF, ROV, SKOS, XSD
+from store.core.namespaces import (
+    EDUCATION_CREDIT,
+    EQF,
+    ESCO_SKILL,
+    EU_COUNTRY,
+    EU_LANGUAGE,
+    ISCED_F,
+    SKILL_TYPE,
+    prefixes,
+)
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 
-EQF_LEVEL = "http://data.europa.eu/snb/eqf/"
-ISCED_F = "http://data.europa.eu/snb/isced-f/"
-LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
-COUNTRY = "http://publications.europa.eu/resource/authority/country/"
-ESCO_SKILL = ESCO + "skill/"
 CREDIT_FRAMEWORKS = {
-    "ECTS": "http://data.europa.eu/snb/education-credit/6fcec5c5af",
-    "ECVET": "http://data.europa.eu/snb/education-credit/60b314e826",
+    "ECTS": EDUCATION_CREDIT + "6fcec5c5af",
+    "ECVET": EDUCATION_CREDIT + "60b314e826",
 }
 # The EU skill-type vocabulary knows only knowledge and skill. EQF "responsibility and autonomy"
 # outcomes are typed skill (competence = applied skills, as ESCO's "skill/competence") and point, with
 # elm:additionalNote, at one shared Note: portals group on that IRI, exports keep a readable label.
 SKILL_TYPES = {
-    "knowledge": "http://data.europa.eu/snb/skill-type/knowledge",
-    "skill": "http://data.europa.eu/snb/skill-type/skill",
-    "autonomy": "http://data.europa.eu/snb/skill-type/skill",
+    "knowledge": SKILL_TYPE + "knowledge",
+    "skill": SKILL_TYPE + "skill",
+    "autonomy": SKILL_TYPE + "skill",
 }
 RESPONSIBILITY_AND_AUTONOMY_KEY = "eqf-responsibility-and-autonomy"
 RESPONSIBILITY_AND_AUTONOMY_LABELS = {
@@ -55,7 +59,7 @@ ACCREDITATION_ISSUED = "2023-09-01T00:00:00Z"
 ACCREDITATION_EXPIRES = "2029-08-31T00:00:00Z"
 IDENTIFIER_SCHEME = "NQDB demo register"
 
-PREFIXES = {"adms": ADMS, "dct": DCT, "elm": ELM, "foaf": FOAF, "rov": ROV, "skos": SKOS, "xsd": XSD}
+PREFIXES = prefixes("adms", "dct", "elm", "foaf", "rov", "skos", "xsd")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 
 Properties = Sequence[tuple[str, Sequence[str]]]
@@ -150,7 +154,7 @@ def _organisation_nodes(base: str, key: str, organisation: Mapping[str, Any]) ->
         address,
         "elm:Address",
         [
-            ("elm:countryCode", [_iri(COUNTRY + "BEL")]),
+            ("elm:countryCode", [_iri(EU_COUNTRY + "BEL")]),
             ("elm:fullAddress", [_iri(full_address)]),
         ],
     )
@@ -188,7 +192,7 @@ def _qualification_node(
     """The elm:Qualification node itself (Annex VI elements, see docs/elm-profile.md)."""
     key, level = qualification["key"], qualification["eqf"]
     credit_points = [_iri(mint(base, "credit-point", key))] if qualification.get("credits") else []
-    languages = [_iri(LANGUAGE + code) for code in qualification.get("languages", ["FRA"])]
+    languages = [_iri(EU_LANGUAGE + code) for code in qualification.get("languages", ["FRA"])]
     return _node(
         mint(base, "qualification", key),
         "elm:Qualification",
@@ -197,7 +201,7 @@ def _qualification_node(
             ("dct:title", _texts(qualification["title"])),
             ("dct:description", _texts(qualification["description"])),
             ("dct:language", languages),
-            ("elm:EQFLevel", [_iri(f"{EQF_LEVEL}{level}")]),
+            ("elm:EQFLevel", [_iri(f"{EQF}{level}")]),
             ("elm:NQFLevel", [_iri(content["nqf_levels"][level])]),
             ("elm:ISCEDFCode", [_iri(ISCED_F + qualification["isced"])]),
             ("elm:learningOutcome", [_iri(outcome) for outcome in outcomes]),

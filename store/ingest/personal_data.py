@@ -21,22 +21,17 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from store.core.namespaces import ELM, FOAF, RDF, SKOS
+from store.core.namespaces import CRED, ELM, FOAF, M8G, PERSON, RDF, SCHEMA, SCHEMA_HTTPS, SKOS, VCARD
 
-PERSON_NS = "http://www.w3.org/ns/person#"
-CRED = "https://www.w3.org/2018/credentials#"
-SCHEMA_HTTP, SCHEMA_HTTPS = "http://schema.org/", "https://schema.org/"
-
-PERSON_CLASSES = (ELM + "Person", FOAF + "Person", PERSON_NS + "Person", SCHEMA_HTTP + "Person",
-                  SCHEMA_HTTPS + "Person", "http://data.europa.eu/m8g/Person",
-                  "http://www.w3.org/2006/vcard/ns#Individual")
+PERSON_CLASSES = (ELM + "Person", FOAF + "Person", PERSON + "Person", SCHEMA + "Person",
+                  SCHEMA_HTTPS + "Person", M8G + "Person", VCARD + "Individual")
 # Properties only a natural person has (ELM 3.1 "Person properties", FOAF, ISA person, schema.org).
 PERSON_PROPERTIES = tuple(ELM + p for p in ("dateOfBirth", "placeOfBirth", "gender", "nationalId",
                                             "citizenshipCountry", "groupMemberOf", "hasCredential",
                                             "hasClaim")) + (
     FOAF + "givenName", FOAF + "familyName", FOAF + "firstName", FOAF + "lastName",
-    PERSON_NS + "birthName", PERSON_NS + "patronymicName", PERSON_NS + "citizenship",
-    SCHEMA_HTTP + "birthDate", SCHEMA_HTTPS + "birthDate")
+    PERSON + "birthName", PERSON + "patronymicName", PERSON + "citizenship",
+    SCHEMA + "birthDate", SCHEMA_HTTPS + "birthDate")
 SUBJECT_PROPERTIES = (CRED + "credentialSubject", ELM + "credentialSubject")
 # Records of an award to a learner, not specifications: a database of qualifications never publishes them.
 AWARD_CLASSES = tuple(ELM + c for c in (

@@ -17,6 +17,13 @@ from pathlib import Path
 from typing import IO, cast
 
 from store.core.formats import RdfSyntax, rdf_by_media_type, rdf_by_path
+from store.core.namespaces import (
+    CREDENTIALS_V1_CONTEXT,
+    CREDENTIALS_V2_CONTEXT,
+    EDC_AP_CONTEXT,
+    EDC_AP_CONTEXT_HTTPS,
+    NQDB_CONTEXT,
+)
 from store.core.paths import CONTEXTS
 from store.ingest.credentials import EnvelopeInvalid, unwrap_credential
 from store.ingest.xmlguard import XmlRefused, refuse_xml_dtd
@@ -33,12 +40,12 @@ class InputRejected(ValueError):
 
 # Remote JSON-LD contexts we know, served from ontology/context/ instead of the network.
 KNOWN_CONTEXTS: dict[str, str] = {
-    "http://data.europa.eu/snb/model/context/edc-ap": "edc-ap-context.jsonld",
-    "https://data.europa.eu/snb/model/context/edc-ap": "edc-ap-context.jsonld",
-    "http://data.europa.eu/snb/model/context/nqdb": "nqdb-context.jsonld",
+    EDC_AP_CONTEXT: "edc-ap-context.jsonld",
+    EDC_AP_CONTEXT_HTTPS: "edc-ap-context.jsonld",
+    NQDB_CONTEXT: "nqdb-context.jsonld",
     # W3C Verifiable Credentials contexts: every official ELM v3 credential sample names v1 first.
-    "https://www.w3.org/2018/credentials/v1": "w3c-credentials-v1.jsonld",
-    "https://www.w3.org/ns/credentials/v2": "w3c-credentials-v2.jsonld",
+    CREDENTIALS_V1_CONTEXT: "w3c-credentials-v1.jsonld",
+    CREDENTIALS_V2_CONTEXT: "w3c-credentials-v2.jsonld",
 }
 
 # Hard safety bound, not a setting: deeper JSON would exhaust the parsers' stacks (Python's json module

@@ -15,11 +15,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from store.core.namespaces import SKOS
+from store.core.namespaces import ESCO_SKILL, SKILL_TYPE, SKOS
 from store.core.paths import VOCABULARIES
 
 ISO_CODES = Path(__file__).with_name("iso-codes.json")
-SKILL_TYPE = "http://data.europa.eu/snb/skill-type/"
 # Sentinel for the EQF "responsibility and autonomy" element: the skill-type vocabulary has no
 # concept for it (it lists knowledge and skill only), see store/ingest/mapping/build.py.
 AUTONOMY = "urn:nqdb:outcome-type:autonomy"
@@ -139,9 +138,9 @@ def reuse_level(text: str) -> str | None:
 def esco_skill(text: str) -> str | None:
     """An ESCO skill IRI from its UUID or IRI (not checked against ESCO: registers link the full ESCO)."""
     value = text.strip()
-    if value.startswith("http://data.europa.eu/esco/skill/"):
+    if value.startswith(ESCO_SKILL):
         return value
-    return f"http://data.europa.eu/esco/skill/{value}" if re.fullmatch(r"[0-9a-f-]{36}", value) else None
+    return f"{ESCO_SKILL}{value}" if re.fullmatch(r"[0-9a-f-]{36}", value) else None
 
 
 def accreditation_type(text: str) -> str | None:
