@@ -5,30 +5,20 @@ from __future__ import annotations
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, url_for
 from werkzeug.exceptions import NotFound
 
-from portal.opendata.dumps import dumps_directory
 from portal.web.negotiation import RDF_FORMATS, choose_media_type, vary_on_accept
+from portal.web.site import dumps_directory, site
 from portal.web.storage import get_store
 from store.core.terms import Text
 from store.core.triplestore import Store
 from store.opendata import dumps
-from store.opendata.catalog import Site, catalog_graph
+from store.opendata.catalog import catalog_graph
 from store.opendata.void import void_graph
 
 bp = Blueprint("catalog", __name__)
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file (sitemaps.org protocol)
-
-
-def site() -> Site:
-    """The open-data settings of the running app; the base is PUBLIC_BASE_URL or the request's host."""
-    config = current_app.config
-    base = str(config["PUBLIC_BASE_URL"] or request.url_root).rstrip("/")
-    languages = tuple(x.strip() for x in str(config["LANGUAGES"]).split(",") if x.strip())
-    return Site(base, str(config["SITE_NAME"]), str(config["PUBLISHER_NAME"]), str(config["PUBLISHER_URL"]),
-                str(config["CONTACT_EMAIL"]), str(config["LICENSE_URL"]), languages,
-                str(config["COUNTRY_CODE"]))
 
 
 def _rdf(body: bytes, media_type: str) -> Response:

@@ -16,10 +16,11 @@ import threading
 from datetime import datetime
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, current_app, render_template, send_file
+from flask import Blueprint, Flask, Response, render_template, send_file
 from flask.blueprints import BlueprintSetupState
 from werkzeug.exceptions import NotFound, ServiceUnavailable
 
+from portal.web.site import dumps_directory, languages
 from portal.web.storage import get_store
 from store.core.triplestore import Store
 from store.opendata import dumps
@@ -31,17 +32,11 @@ GZIP = "application/gzip"
 MESSAGE_LIMIT = 500  # characters of the child's error kept in the log line
 
 
-def dumps_directory(app: Flask | None = None) -> Path:
-    """DUMPS_DIR of the app (default <STORE>/dumps)."""
-    app = app or current_app
-    return dumps.dumps_dir(app.extensions["nqdb.store"], str(app.config["DUMPS_DIR"]))
-
-
 def generate_now(app: Flask) -> dumps.Manifest:
     """Generate the dumps of the app's current snapshot in this process (a no-op when `latest` has it)."""
     return dumps.generate(app.extensions["nqdb.store"], dumps_directory(app), wait=True,
                           base_url=str(app.config["PUBLIC_BASE_URL"]),
-                          languages=[x.strip() for x in str(app.config["LANGUAGES"]).split(",") if x.strip()],
+                          languages=list(languages(app)),
                           license_url=str(app.config["LICENSE_URL"]))
 
 

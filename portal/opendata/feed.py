@@ -12,8 +12,8 @@ from datetime import datetime
 from flask import Blueprint, Response, redirect, request, url_for
 from werkzeug.exceptions import BadRequest, NotFound
 
-from portal.opendata.catalog import site
 from portal.web.negotiation import choose_media_type
+from portal.web.site import site
 from portal.web.storage import get_store
 from store.core import changes, graphs
 

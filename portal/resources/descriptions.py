@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from flask import current_app, request, url_for
+from flask import request, url_for
 
 from portal.web.language import Picked, pick_text
+from portal.web.site import public_base
 from store.core.namespaces import ADMS, DCT, ELM, FOAF, RDF, ROV, SKOS
 from store.core.terms import Term
 
@@ -71,12 +72,6 @@ class Graph:
         """Subjects that point at `value` through `predicate`."""
         return sorted(subject for subject, facts in self.facts.items()
                       if any(t.value == value for t in facts.get(predicate, [])))
-
-
-def public_base() -> str:
-    """The base of our IRIs: PUBLIC_BASE_URL, else the address this request came to."""
-    configured = str(current_app.config.get("PUBLIC_BASE_URL") or "")
-    return (configured or request.host_url).rstrip("/")
 
 
 def href_for(iri: str) -> str:

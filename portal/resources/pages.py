@@ -8,10 +8,11 @@ from urllib.parse import urlencode
 from flask import current_app, render_template, request
 from werkzeug.exceptions import BadRequest
 
-from portal.resources.descriptions import Graph, href_for, organisation_view, public_base, qualification_view
+from portal.resources.descriptions import Graph, href_for, organisation_view, qualification_view
 from portal.resources.schemaorg import credential_json_ld
 from portal.web.language import Picked, offered_languages, pick_text
 from portal.web.negotiation import RDF_FORMATS
+from portal.web.site import public_base
 from portal.web.ui_text import LANGUAGE_NAMES, ui_text, workload_hours
 from store.core import iris, statistics
 from store.core.formats import rdf_by_media_type

@@ -15,9 +15,9 @@ from flask import Blueprint, Response, render_template, request
 from werkzeug.exceptions import BadRequest, NotFound
 
 from portal.resources import pages
-from portal.resources.descriptions import public_base
 from portal.web.language import choose_language
 from portal.web.negotiation import HTML, RDF_AND_HTML, choose_media_type, media_type_for_extension, vary_on_accept
+from portal.web.site import allow_any_origin, public_base
 from portal.web.storage import get_store
 from store.core import iris
 from store.core.iri_syntax import is_absolute_iri
@@ -109,8 +109,7 @@ def _decorate(response: Response, media_type: str, negotiated: bool) -> None:
         if "lang" not in request.args:
             response.vary.add("Accept-Language")
         return
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = CORS_EXPOSED
+    allow_any_origin(response, CORS_EXPOSED)
 
 
 def _suffix_of(media_type: str) -> str:

@@ -12,14 +12,16 @@ import json
 from flask import Blueprint, Response, render_template, request, url_for
 from werkzeug.exceptions import BadRequest, NotFound
 
-from portal.sparql.endpoint import run_query
+from portal.sparql.endpoint import EXPOSED_HEADERS, run_query
 from portal.web.negotiation import HTML, choose_media_type, vary_on_accept
+from portal.web.site import open_to_any_origin
 from store.core import queries
 from store.core.execute import Binding
 from store.core.terms import Text
 
 bp = Blueprint("named_queries", __name__, url_prefix="/queries")
 PUBLIC_PREFIX = "example_"
+open_to_any_origin(bp, EXPOSED_HEADERS)
 
 
 def _public(name: str) -> queries.NamedQuery:

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnava
 from werkzeug.http import HTTP_STATUS_CODES
 
 from store.core.triplestore import StoreNotInitialised
+from store.sparql.service import SparqlRefused
 
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
@@ -45,8 +46,11 @@ def _http_error(error: HTTPException) -> Response:
     status = error.code or 500
     headers = dict(error.get_headers())
     headers.pop("Content-Type", None)
-    extra = getattr(error, "problem_extra", {}) or {}
-    return error_response(status, error.description or HTTP_STATUS_CODES.get(status, ""), headers, **extra)
+    return error_response(status, error.description or HTTP_STATUS_CODES.get(status, ""), headers)
+
+
+def _sparql_refused(error: SparqlRefused) -> Response:
+    return error_response(error.status, error.detail, error.headers, **error.extra)
 
 
 def _not_initialised(error: StoreNotInitialised) -> Response:
@@ -62,4 +66,5 @@ def init_app(app: Flask) -> None:
     """Register the problem handlers."""
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(StoreNotInitialised, _not_initialised)
+    app.register_error_handler(SparqlRefused, _sparql_refused)
     app.register_error_handler(Exception, _unexpected)

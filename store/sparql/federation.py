@@ -66,16 +66,27 @@ def _endpoint(target: Token, prefixes: dict[str, str], base: str | None) -> str 
     return None
 
 
-def federation_refusal(calls: Sequence[ServiceCall], allowed: Collection[str]) -> tuple[ServiceCall, str] | None:
-    """The first SERVICE clause the query may not run and why (a sentence for the client), or None."""
+@dataclass(frozen=True)
+class FederationRefusal:
+    """A SERVICE clause the query may not run, and why (a sentence for the client)."""
+
+    call: ServiceCall
+    reason: str
+
+
+def federation_refusal(calls: Sequence[ServiceCall], allowed: Collection[str]) -> FederationRefusal | None:
+    """The first SERVICE clause the query may not run and why, or None."""
     if calls and not allowed:
-        return calls[0], (f"SPARQL federation is disabled on this endpoint: it never sends requests to other "
-                          f"servers, and this query has {calls[0].written!r}. Remove the SERVICE clause.")
+        return FederationRefusal(calls[0], "SPARQL federation is disabled on this endpoint: it never sends "
+                                 f"requests to other servers, and this query has {calls[0].written!r}. "
+                                 "Remove the SERVICE clause.")
     for call in calls:
         if call.endpoint is None:
-            return call, (f"{call.written!r}: SERVICE needs an endpoint written as a full IRI here, one of the "
-                          "endpoints this server may query; a variable or an unreadable name is refused.")
+            return FederationRefusal(call, f"{call.written!r}: SERVICE needs an endpoint written as a full IRI "
+                                     "here, one of the endpoints this server may query; a variable or an "
+                                     "unreadable name is refused.")
         if call.endpoint not in allowed:
-            return call, (f"SERVICE <{call.endpoint}> is not one of the endpoints this server may query "
-                          f"({', '.join(sorted(allowed))}); federation to other servers is disabled.")
+            return FederationRefusal(call, f"SERVICE <{call.endpoint}> is not one of the endpoints this server "
+                                     f"may query ({', '.join(sorted(allowed))}); federation to other servers "
+                                     "is disabled.")
     return None
