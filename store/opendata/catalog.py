@@ -12,28 +12,20 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from store.core import statistics
-from store.core.formats import rdf_by_media_type
-from store.core.namespaces import ADMS, DCAT, DCT, FOAF, RDF, SPDX, VOID, XSD
+from store.core.formats import EU_FILE_TYPES, GZIP, rdf_by_media_type
+from store.core.namespaces import DCAT, DCT, ELM_ONTOLOGY, FOAF, RDF, SPARQL_PROTOCOL, SPDX, VCARD, XSD, prefixes
+from store.core.namespaces import EU_AUTHORITY as EU
+from store.core.namespaces import IANA_MEDIA_TYPES as IANA
 from store.core.triplestore import Store
 from store.opendata.dumps import DumpFile, Manifest
 
-VCARD = "http://www.w3.org/2006/vcard/ns#"
-EU = "http://publications.europa.eu/resource/authority/"
-IANA = "http://www.iana.org/assignments/media-types/"
 THEME_EDUCATION = EU + "data-theme/EDUC"
-ELM_ONTOLOGY = "http://data.europa.eu/snb/model/elm"
-SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
-# EU file-type authority codes of the files we publish (DCAT-AP recommends dct:format from it).
-FILE_TYPES = {"application/n-quads": "RDF_N_QUADS", "application/n-triples": "RDF_N_TRIPLES",
-              "text/turtle": "RDF_TURTLE", "application/ld+json": "JSON_LD", "application/rdf+xml": "RDF_XML",
-              "text/csv": "CSV", "application/json": "JSON", "application/zip": "ZIP"}
 # ISO 639-1 (LANGUAGES setting) -> EU language authority (ISO 639-2/B style codes it uses).
 LANGUAGE_CODES = {"en": "ENG", "fr": "FRA", "de": "DEU", "nl": "NLD", "it": "ITA", "es": "SPA", "pt": "POR",
                   "pl": "POL", "ro": "RON", "el": "ELL", "cs": "CES", "sk": "SLK", "sl": "SLV", "hu": "HUN",
                   "bg": "BUL", "hr": "HRV", "da": "DAN", "sv": "SWE", "fi": "FIN", "et": "EST", "lv": "LAV",
                   "lt": "LIT", "mt": "MLT", "ga": "GLE", "lb": "LTZ", "no": "NOR", "is": "ISL"}
-PREFIXES = {"dcat": DCAT, "dct": DCT, "foaf": FOAF, "vcard": VCARD, "spdx": SPDX, "xsd": XSD, "void": VOID,
-            "adms": ADMS, "rdf": RDF}
+PREFIXES = prefixes("dcat", "dct", "foaf", "vcard", "spdx", "xsd", "void", "adms", "rdf")
 
 Object = str | ox.Literal | ox.BlankNode  # str = IRI
 
@@ -177,10 +169,10 @@ def _distributions(g: GraphBuilder, site: Site, dataset: str, files: Sequence[Du
         g.add(node, DCAT + "accessURL", site.url("/downloads"))
         g.add(node, DCAT + "downloadURL", site.url(f"/dumps/latest/{file.name}"))
         g.add(node, DCAT + "mediaType", IANA + file.media_type)
-        if file.media_type in FILE_TYPES:
-            g.add(node, DCT + "format", EU + "file-type/" + FILE_TYPES[file.media_type])
+        if file.media_type in EU_FILE_TYPES:  # DCAT-AP recommends dct:format from the EU file-type table
+            g.add(node, DCT + "format", EU + "file-type/" + EU_FILE_TYPES[file.media_type])
         if file.compressed:
-            g.add(node, DCAT + "compressFormat", IANA + "application/gzip")
+            g.add(node, DCAT + "compressFormat", IANA + GZIP)
         g.add(node, DCAT + "byteSize", typed(file.bytes, "nonNegativeInteger"))
         checksum = ox.BlankNode()
         g.add(node, SPDX + "checksum", checksum)

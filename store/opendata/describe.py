@@ -13,14 +13,14 @@ from datetime import datetime
 import pyoxigraph as ox
 
 from store.core import jsonld, queries
-from store.core.formats import rdf_by_media_type
-from store.core.namespaces import PREFIXES
+from store.core.formats import JSON_LD, RDF_XML, TURTLE, rdf_by_media_type
+from store.core.namespaces import DCAT, DCT, PREFIXES, RDF, VOID, XSD, prefixes
 from store.core.statistics import DatasetInfo
 from store.core.terms import Term, to_term
 from store.core.triplestore import Store
 
 DESCRIBE_QUERY = "describe_resource"
-TURTLE_PREFIXES: dict[str, str] = {**PREFIXES, "esco": "http://data.europa.eu/esco/skill/"}
+TURTLE_PREFIXES: dict[str, str] = prefixes(*PREFIXES, "esco")
 
 PlainTriple = tuple[Term, Term, Term]
 _Node = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -62,10 +62,10 @@ def serialize(triples: list[ox.Triple], media_type: str) -> bytes:
     syntax = rdf_by_media_type(media_type)
     if syntax is None or syntax.is_dataset:
         raise ValueError(f"Cannot serialise a description as {media_type}.")
-    if syntax.media_type == "application/ld+json":
+    if syntax.media_type == JSON_LD:
         return jsonld.serialize(triples)
-    prefixes = TURTLE_PREFIXES if syntax.media_type in ("text/turtle", "application/rdf+xml") else None
-    return ox.serialize(triples, format=syntax.format, prefixes=prefixes) or b""
+    declared = TURTLE_PREFIXES if syntax.media_type in (TURTLE, RDF_XML) else None
+    return ox.serialize(triples, format=syntax.format, prefixes=declared) or b""
 
 
 def describe(store: Store, iri: str, media_type: str) -> bytes:
@@ -82,11 +82,11 @@ def not_found_document(iri: str, media_type: str) -> bytes:
     """An empty graph in `media_type` that says, where the syntax allows comments, what was not found."""
     syntax = rdf_by_media_type(media_type)
     note = f"No resource <{iri}> is described in this database."
-    if syntax is not None and syntax.media_type == "application/ld+json":
+    if syntax is not None and syntax.media_type == JSON_LD:
         return jsonld.serialize([])
-    if syntax is not None and syntax.media_type == "application/rdf+xml":
+    if syntax is not None and syntax.media_type == RDF_XML:
         return (b'<?xml version="1.0" encoding="UTF-8"?>\n<!-- ' + note.replace("--", "- -").encode() +
-                b' -->\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n')
+                b' -->\n<rdf:RDF xmlns:rdf="' + RDF.encode() + b'"/>\n')
     return b"# " + note.encode("utf-8") + b"\n"
 
 
@@ -98,14 +98,12 @@ def published_at(store: Store) -> datetime:
 def describe_dataset(info: DatasetInfo, iri: str, media_type: str) -> bytes:
     """A DCAT description of one published dataset, from what the importer recorded."""
     node = ox.NamedNode(iri)
-    dcat, dct, void = "http://www.w3.org/ns/dcat#", "http://purl.org/dc/terms/", "http://rdfs.org/ns/void#"
-    xsd = "http://www.w3.org/2001/XMLSchema#"
     facts: list[tuple[str, ox.NamedNode | ox.Literal]] = [
-        ("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", ox.NamedNode(dcat + "Dataset")),
-        (dct + "identifier", ox.Literal(info.dataset_id)),
-        (dct + "title", ox.Literal(info.title)),
-        (void + "triples", ox.Literal(str(info.triples), datatype=ox.NamedNode(xsd + "integer"))),
+        (RDF + "type", ox.NamedNode(DCAT + "Dataset")),
+        (DCT + "identifier", ox.Literal(info.dataset_id)),
+        (DCT + "title", ox.Literal(info.title)),
+        (VOID + "triples", ox.Literal(str(info.triples), datatype=ox.NamedNode(XSD + "integer"))),
     ]
-    facts += [(dct + name, ox.Literal(value, datatype=ox.NamedNode(xsd + "dateTime")))
+    facts += [(DCT + name, ox.Literal(value, datatype=ox.NamedNode(XSD + "dateTime")))
               for name, value in (("issued", info.issued), ("modified", info.modified)) if value]
     return serialize([ox.Triple(node, ox.NamedNode(p), o) for p, o in facts], media_type)

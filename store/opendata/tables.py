@@ -20,6 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from store.core import execute
+from store.core.formats import CSV, JSON, ZIP
 from store.core.graphs import DATASET_PREFIX
 
 SEPARATOR = " | "
@@ -222,7 +223,7 @@ def package(languages: Sequence[str], license_url: str, base_url: str) -> dict[s
             schema["primaryKey"] = [table.key]
         resources.append({"name": table.name.replace("_", "-"), "path": f"{table.name}.csv",
                           "title": table.title, "profile": "tabular-data-resource", "format": "csv",
-                          "mediatype": "text/csv", "encoding": "utf-8", "schema": schema})
+                          "mediatype": CSV, "encoding": "utf-8", "schema": schema})
     return {"profile": "tabular-data-package", "name": "nqdb-tables", "title": "NQDB researcher tables",
             "homepage": f"{base_url.rstrip('/')}/downloads",
             "licenses": [{"path": license_url, "title": "Licence of the published data"}],
@@ -243,15 +244,15 @@ def write_tables(handle: ox.Store, published: Sequence[ox.NamedNode], folder: Pa
         except NotGrouped:  # sorting is correct but holds the table's rows in memory
             ordered = sorted(solutions(handle, published, table), key=lambda s: s[0])
             _write_csv(path, table, languages, rows(handle, published, table, languages, ordered))
-        written.append(_checksum(path, f"Table: {table.title} (CSV)", "text/csv"))
+        written.append(_checksum(path, f"Table: {table.title} (CSV)", CSV))
     path = folder / PACKAGE_NAME
     path.write_text(json.dumps(package(languages, license_url, base_url), indent=2), encoding="utf-8")
-    written.append(_checksum(path, "Data Package (Frictionless) describing the tables", "application/json"))
+    written.append(_checksum(path, "Data Package (Frictionless) describing the tables", JSON))
     zipped = folder / ZIP_NAME
     with zipfile.ZipFile(zipped, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for item in written:
             archive.write(folder / item.name, item.name)
-    written.append(_checksum(zipped, "All tables and their Data Package, zipped", "application/zip"))
+    written.append(_checksum(zipped, "All tables and their Data Package, zipped", ZIP))
     return written
 
 

@@ -12,14 +12,13 @@ from functools import lru_cache
 import pyoxigraph as ox
 
 from store.core import graphs
-from store.core.namespaces import DCT, FOAF, RDF, VOID
+from store.core.formats import RDF_SYNTAXES
+from store.core.namespaces import DCT, FOAF, FORMATS, RDF, VOID
 from store.core.triplestore import Store
 from store.opendata.catalog import GraphBuilder, Site, text, typed
 from store.opendata.dumps import WHOLE, Manifest
 
-FORMATS = "http://www.w3.org/ns/formats/"
-FEATURES = {"application/n-quads": "N-Quads", "application/n-triples": "N-Triples", "text/turtle": "Turtle",
-            "application/ld+json": "JSON-LD", "application/rdf+xml": "RDF_XML"}
+FEATURES = {s.media_type: s.w3c_format for s in RDF_SYNTAXES}
 
 
 @dataclass(frozen=True)

@@ -6,18 +6,8 @@ import pyoxigraph as ox
 
 from store.core import graphs
 from store.core.formats import RDF_SYNTAXES, RESULTS_SYNTAXES, rdf_by_media_type
-from store.core.namespaces import DCT, RDF, RDFS, VOID
+from store.core.namespaces import DCT, FORMATS, RDF, RDFS, SD, VOID, prefixes
 from store.core.triplestore import Store
-
-SD = "http://www.w3.org/ns/sparql-service-description#"
-FORMATS = "http://www.w3.org/ns/formats/"
-# W3C format IRIs (https://www.w3.org/ns/formats/) of the syntaxes in store/core/formats.py.
-_FORMAT_IRIS = {
-    "application/sparql-results+json": "SPARQL_Results_JSON", "application/sparql-results+xml":
-    "SPARQL_Results_XML", "text/csv": "SPARQL_Results_CSV", "text/tab-separated-values": "SPARQL_Results_TSV",
-    "text/turtle": "Turtle", "application/ld+json": "JSON-LD", "application/rdf+xml": "RDF_XML",
-    "application/n-triples": "N-Triples", "application/n-quads": "N-Quads", "application/trig": "TriG",
-}
 
 
 def _iri(value: str) -> ox.NamedNode:
@@ -36,8 +26,8 @@ def service_description(store: Store, endpoint: str, void_url: str, media_type: 
         ox.Triple(service, _iri(SD + "endpoint"), service),
         ox.Triple(service, _iri(SD + "supportedLanguage"), _iri(SD + "SPARQL11Query")),
         ox.Triple(service, _iri(SD + "feature"), _iri(SD + "UnionDefaultGraph")),
-        *(ox.Triple(service, _iri(SD + "resultFormat"), _iri(FORMATS + _FORMAT_IRIS[m]))
-          for m in [*(s.media_type for s in RESULTS_SYNTAXES), *(s.media_type for s in RDF_SYNTAXES)]),
+        *(ox.Triple(service, _iri(SD + "resultFormat"), _iri(FORMATS + s.w3c_format))
+          for s in (*RESULTS_SYNTAXES, *RDF_SYNTAXES)),
         ox.Triple(service, _iri(SD + "defaultDataset"), dataset),
         ox.Triple(dataset, a, _iri(SD + "Dataset")),
         ox.Triple(dataset, a, _iri(VOID + "Dataset")),
@@ -58,5 +48,5 @@ def service_description(store: Store, endpoint: str, void_url: str, media_type: 
     if syntax.is_dataset:
         return ox.serialize([ox.Quad(t.subject, t.predicate, t.object) for t in triples],
                             format=syntax.format) or b""
-    prefixes = {"sd": SD, "formats": FORMATS, "void": VOID, "dct": DCT, "rdfs": RDFS}
-    return ox.serialize(triples, format=syntax.format, prefixes=prefixes) or b""
+    declared = prefixes("sd", "formats", "void", "dct", "rdfs")
+    return ox.serialize(triples, format=syntax.format, prefixes=declared) or b""

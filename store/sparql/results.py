@@ -9,18 +9,18 @@ import json
 from collections.abc import Callable, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
+from store.core.formats import CSV, SPARQL_JSON, SPARQL_XML, TSV
+from store.core.namespaces import SPARQL_RESULTS, XSD
 from store.core.terms import XSD_STRING, Term
 
 Row = dict[str, Term]
 Write = Callable[[bytes], object]
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_TSV_BARE = {_XSD + "integer", _XSD + "decimal", _XSD + "double", _XSD + "boolean"}
+_TSV_BARE = {XSD + "integer", XSD + "decimal", XSD + "double", XSD + "boolean"}
 
 
 def write_solutions(write: Write, media_type: str, names: Sequence[str], rows: Sequence[Row]) -> None:
     """Serialise `rows` in the SPARQL results format named by `media_type`."""
-    writers = {"application/sparql-results+json": _json, "application/sparql-results+xml": _xml,
-               "text/csv": _csv, "text/tab-separated-values": _tsv}
+    writers = {SPARQL_JSON: _json, SPARQL_XML: _xml, CSV: _csv, TSV: _tsv}
     writers[media_type](write, names, rows)
 
 
@@ -59,7 +59,7 @@ def _xml_term(term: Term) -> str:
 
 def _xml(write: Write, names: Sequence[str], rows: Sequence[Row]) -> None:
     head = "".join(f"<variable name={quoteattr(n)}/>" for n in names)
-    write(f'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>{head}</head>'
+    write(f'<?xml version="1.0"?><sparql xmlns="{SPARQL_RESULTS}"><head>{head}</head>'
           "<results>".encode())
     for row in rows:
         cells = "".join(f"<binding name={quoteattr(n)}>{_xml_term(t)}</binding>" for n, t in row.items())
