@@ -25,6 +25,7 @@ from click.testing import CliRunner
 from nqdb.cli import main
 from store.core.triplestore import Store
 from tests.conftest import DATA
+from tests.store_state import StoreState, state
 
 CORPUS = DATA / "bad-inputs"
 TABLES = CORPUS / "tables"
@@ -58,10 +59,9 @@ def expected_fragment(path: Path) -> str:
     return fragment
 
 
-def quads(store_path: Path) -> tuple[str | None, set[str], set[str]]:
-    """The published version and every quad of its public and private databases, as N-Quads strings."""
-    snapshot = Store(store_path).snapshot()
-    return snapshot.version, {str(q) for q in snapshot.ox}, {str(q) for q in snapshot.private}
+def quads(store_path: Path) -> StoreState:
+    """The published version, the store's files and its quad counts (tests/store_state.py)."""
+    return state(store_path)
 
 
 def run_cli(args: list[str], isolated: bool) -> Run:

@@ -16,13 +16,12 @@ from store.core.triplestore import Store
 from store.ingest import importer
 from store.ingest.rdfinput import InputRejected
 from tests.conftest import MINIMAL
+from tests.store_state import StoreState, state
 
 
-def content(store: Store) -> set[str]:
-    """Every quad of the published snapshot, public and private (metadata, change log), as N-Quads lines."""
-    public = ox.Store.read_only(str(store.snapshot_path()))
-    private = ox.Store.read_only(str(store.private_snapshot_path()))
-    return {f"public {q}" for q in public} | {f"private {q}" for q in private}
+def content(store: Store) -> StoreState:
+    """What a failed write must leave as it was: the store's files and published quads (tests/store_state.py)."""
+    return state(store)
 
 
 def write(path: Path, text: str | bytes) -> Path:
@@ -88,6 +87,18 @@ def test_bad_input_is_rejected_and_changes_nothing(demo_store: Store, tmp_path: 
     assert str(tmp_path / name) in str(error.value)
     assert demo_store.version == version
     assert content(demo_store) == before
+
+
+def test_the_unchanged_check_sees_a_change(demo_store: Store, tmp_path: Path) -> None:
+    """content() is not blind: an import changes it, and so does a byte added to a file of the current version."""
+    before = content(demo_store)
+    importer.import_file(demo_store, MINIMAL, "minimal")
+    after = content(demo_store)
+    assert after != before and after.version != before.version
+    table = next(demo_store.snapshot_path().glob("*.sst"))
+    with table.open("ab") as handle:
+        handle.write(b"\0")
+    assert content(demo_store) != after
 
 
 def test_syntax_error_names_line_and_column(empty_store: Store, tmp_path: Path) -> None:
