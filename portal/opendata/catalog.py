@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, url_for
@@ -11,6 +10,9 @@ from werkzeug.exceptions import NotFound
 from portal.web.negotiation import RDF_FORMATS, choose_media_type, vary_on_accept
 from portal.web.site import dumps_directory, site
 from portal.web.storage import get_store
+from store.core.formats import PLAIN_TEXT, XML
+from store.core.namespaces import SITEMAP
+from store.core.snapshot_cache import per_snapshot
 from store.core.terms import Text
 from store.core.triplestore import Store
 from store.opendata import dumps
@@ -43,19 +45,18 @@ def void() -> Response:
     return _rdf(graph.serialize(media_type), media_type)
 
 
-@lru_cache(maxsize=4)
-def _resources(store: Store, version: str, prefix: str) -> tuple[str, ...]:
+@per_snapshot(maxsize=4)
+def _resources(store: Store, prefix: str) -> tuple[str, ...]:
     return tuple(r["resource"] for r in store.select("catalog_resources", prefix=Text(prefix)))
 
 
 def resources() -> tuple[str, ...]:
     """IRIs of every resource page, cached per snapshot."""
-    store = get_store()
-    return _resources(store, store.version or "", site().url("/id/"))
+    return _resources(get_store(), site().url("/id/"))
 
 
 def _xml(body: str) -> Response:
-    response = Response('<?xml version="1.0" encoding="UTF-8"?>\n' + body, mimetype="application/xml")
+    response = Response('<?xml version="1.0" encoding="UTF-8"?>\n' + body, mimetype=XML)
     response.cache_control.max_age = 3600
     return response
 
@@ -69,7 +70,7 @@ def sitemap() -> Response:
     parts = -(-len(found) // SITEMAP_LIMIT)
     items = "".join(f"<sitemap><loc>{escape(site().url(url_for('catalog.sitemap_part', number=n)))}</loc>"
                     "</sitemap>" for n in range(1, parts + 1))
-    return _xml(f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{items}</sitemapindex>')
+    return _xml(f'<sitemapindex xmlns="{SITEMAP}">{items}</sitemapindex>')
 
 
 @bp.get("/sitemap-<int:number>.xml")
@@ -84,7 +85,7 @@ def sitemap_part(number: int) -> Response:
 
 def _urlset(urls: list[str]) -> Response:
     items = "".join(f"<url><loc>{escape(u)}</loc></url>" for u in urls)
-    return _xml(f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{items}</urlset>')
+    return _xml(f'<urlset xmlns="{SITEMAP}">{items}</urlset>')
 
 
 @bp.get("/robots.txt")
@@ -92,4 +93,4 @@ def robots() -> Response:
     """Crawlers welcome on pages; kept off the SPARQL endpoint and the change feed (use the dumps)."""
     body = ("User-agent: *\nDisallow: /sparql\nDisallow: /changes\nAllow: /\n\n"
             f"Sitemap: {site().url('/sitemap.xml')}\n")
-    return Response(body, mimetype="text/plain")
+    return Response(body, mimetype=PLAIN_TEXT)

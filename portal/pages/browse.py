@@ -7,7 +7,6 @@ seconds; a page of the cached index takes microseconds), so every page is a slic
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.exceptions import BadRequest, NotFound
@@ -17,6 +16,8 @@ from portal.web.language import choose_language, offered_languages, pick_text
 from portal.web.storage import get_store
 from portal.web.ui_text import ui_text
 from store.core import statistics
+from store.core.formats import HTML
+from store.core.snapshot_cache import per_snapshot
 from store.core.terms import Term
 from store.core.triplestore import Store
 
@@ -41,13 +42,9 @@ class Index:
     fields: tuple[Entry, ...]
 
 
+@per_snapshot(maxsize=4)
 def index(store: Store) -> Index:
     """The browse index of the current snapshot (built on first use after each publish)."""
-    return _index(store, store.version or "")
-
-
-@lru_cache(maxsize=4)
-def _index(store: Store, version: str) -> Index:
     return Index(_entries(store.select_terms("list_qualifications"), "qualification", "title",
                           "eqfLevel"),
                  _entries(store.select_terms("list_organisations"), "organisation", "name", None),
@@ -91,7 +88,7 @@ def _render(template: str, **context: object) -> Response:
     language = choose_language()
     body = render_template(template, language=language, ui=ui_text(language), languages=offered_languages(),
                            **context)
-    response = Response(body, mimetype="text/html")
+    response = Response(body, mimetype=HTML)
     response.vary.add("Accept-Language")
     return response
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from urllib.parse import urlencode
 
 from flask import current_app, render_template, request
@@ -17,6 +16,7 @@ from portal.web.ui_text import LANGUAGE_NAMES, ui_text, workload_hours
 from store.core import iris, statistics
 from store.core.formats import rdf_by_media_type
 from store.core.namespaces import ELM, SKOS
+from store.core.snapshot_cache import per_snapshot
 from store.core.statistics import DatasetInfo
 from store.core.triplestore import Store
 from store.opendata import describe
@@ -122,7 +122,7 @@ def qualifications_using(store: Store, concept: str, language: str,
                          page: int) -> tuple[list[dict[str, object]], int]:
     """One page of the qualifications that use a concept, with links and titles; and the page count."""
     size = int(current_app.config["PAGE_SIZE"])
-    everything = _using(store, store.version or "", concept)
+    everything = _using(store, concept)
     chosen = everything[(page - 1) * size: page * size]
     items = [{"href": href_for(q), "title": _title(titles, language)} for q, titles in chosen]
     return items, max(1, -(-len(everything) // size))
@@ -132,8 +132,8 @@ def _title(titles: dict[str, str], language: str) -> Picked:
     return pick_text(titles, language)
 
 
-@lru_cache(maxsize=64)
-def _using(store: Store, version: str, concept: str) -> list[tuple[str, dict[str, str]]]:
+@per_snapshot(maxsize=64)
+def _using(store: Store, concept: str) -> list[tuple[str, dict[str, str]]]:
     """Every qualification using `concept` with its titles, cached per snapshot version."""
     found: dict[str, dict[str, str]] = {}
     for row in store.select_terms("list_qualifications_using_concept", concept=concept):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from functools import lru_cache
 
+from store.core.snapshot_cache import per_snapshot
 from store.core.triplestore import Store
 
 
@@ -57,14 +57,10 @@ def datasets(store: Store) -> list[DatasetInfo]:
             for r in store.select_private("list_datasets")]
 
 
+@per_snapshot(maxsize=8)
 def summary(store: Store) -> Summary:
-    """Headline numbers, cached per snapshot version (a full scan runs once per publish)."""
-    return _summary(store, store.version or "")
-
-
-@lru_cache(maxsize=8)
-def _summary(store: Store, version: str) -> Summary:
-    found = datasets(store)
+    """Headline numbers of the current snapshot (a full scan runs once per publish)."""
+    version, found = store.version or "", datasets(store)
     levels = tuple(LevelCount(r["eqfLevel"], r.get("label", r["eqfLevel"].rsplit("/", 1)[-1]),
                               int(r["qualifications"]))
                    for r in store.select("count_qualifications_by_eqf_level"))

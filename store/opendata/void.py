@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 
 import pyoxigraph as ox
 
 from store.core import graphs
 from store.core.formats import RDF_SYNTAXES
 from store.core.namespaces import DCT, FOAF, FORMATS, RDF, VOID
+from store.core.snapshot_cache import per_snapshot
 from store.core.triplestore import Store
 from store.opendata.catalog import GraphBuilder, Site, text, typed
 from store.opendata.dumps import WHOLE, Manifest
@@ -42,13 +42,10 @@ def namespace(iri: str) -> str:
     return iri[: cut + 1] if cut > 0 else iri
 
 
+@per_snapshot(maxsize=4)
 def statistics(store: Store) -> VoidStatistics:
-    """The counts of the current snapshot (cached per version)."""
-    return _statistics(store, store.version or "")
-
-
-@lru_cache(maxsize=4)
-def _statistics(store: Store, version: str) -> VoidStatistics:
+    """The counts of the current snapshot (computed once per publish)."""
+    version = store.version or ""
     per_graph, properties = [], Counter[str]()
     for graph in store.published_graphs():
         per_graph.append((graph, store.count_quads(graph)))
