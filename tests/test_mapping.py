@@ -9,7 +9,7 @@ import pytest
 import rdflib
 from rdflib import Literal, URIRef
 
-from store.ingest.bootstrap import validate_file
+from store.ingest.file_validation import validate_file
 from store.ingest.mapping import lookups, values
 from store.ingest.mapping.build import build_turtle
 from store.ingest.mapping.errors import CellError, MappingInvalid, RowsRejected, TableUnreadable

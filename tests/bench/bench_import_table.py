@@ -3,7 +3,8 @@
 Usage: python -m tests.bench.bench_import_table 10000 [--load]
 Writes a seeded CSV register (qualifications, learning outcomes one per row, 50 organisations) with the
 worked example's mapping style, then times: build (read + check + ELM Turtle), LOQ validation of the
-Turtle (store.ingest.bootstrap.validate_file) and, with --load, the full import into a fresh store (one transaction).
+Turtle (store.ingest.file_validation.validate_file, in a temporary store) and, with --load, the full
+import into a fresh store (one transaction).
 tests/bench/generate.py writes RDF, not tables, hence this file's own generator.
 """
 
@@ -17,7 +18,8 @@ import time
 from pathlib import Path
 
 from store.core.triplestore import Store
-from store.ingest.bootstrap import initialise, validate_file
+from store.ingest.bootstrap import initialise
+from store.ingest.file_validation import validate_file
 from store.ingest.mapping.build import build_turtle
 from store.ingest.mapping.limits import TableLimits
 from store.ingest.mapping.load import import_register

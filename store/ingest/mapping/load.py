@@ -10,7 +10,7 @@ from pathlib import Path
 from store.core import graphs
 from store.core.triplestore import Store
 from store.ingest import importer
-from store.ingest.bootstrap import validate_file
+from store.ingest.file_validation import validate_file
 from store.ingest.mapping.build import BuildResult, Progress, build_turtle
 from store.ingest.mapping.limits import TableLimits
 from store.ingest.mapping.mapping import load_mapping
@@ -78,7 +78,8 @@ def check_output(output: Path, register: Path, mapping_path: Path) -> None:
 
 def dry_run(register: Path, mapping_path: Path, base_url: str, output: Path, *, skip_invalid: bool = False,
             rows: Progress | None = None, limits: TableLimits | None = None) -> DryRun:
-    """Write the register's ELM Turtle to `output` and validate it against LOQ, without any store."""
+    """Write the register's ELM Turtle to `output` and validate it against LOQ in a temporary store (no
+    real store is touched)."""
     built = build_turtle(load_mapping(mapping_path), register, base_url, output, skip_invalid=skip_invalid,
                          progress=rows, limits=limits)
     report, completeness = validate_file(output)
