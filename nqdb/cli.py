@@ -93,13 +93,15 @@ def load(files: tuple[Path, ...], dataset_id: str | None, title: str | None, rep
         results.append(result)
         if not as_json:
             console.print_import(result)
+            if result.unwrapped is not None:
+                click.echo(f"Note: {result.file}: {result.unwrapped}")
             for note in result.notes:  # what the file is when it is not ELM 3.1 qualifications
                 click.echo(f"Note: {result.file}: {note}.")
             if result.stripped is not None:
                 click.echo(f"Left out as personal data: {result.stripped.found.describe()} — "
                            f"{result.stripped.nodes} node(s), {result.stripped.triples} triple(s).")
     if as_json:
-        click.echo(json.dumps([{**console.import_json(r), "notes": list(r.notes),
+        click.echo(json.dumps([{**console.import_json(r), "notes": list(r.notes), "unwrapped": r.unwrapped,
                                 "strippedPersonalData": None if r.stripped is None else {
                                     "persons": len(r.stripped.found.persons) + r.stripped.found.blank_persons,
                                     "awards": len(r.stripped.found.awards) + r.stripped.found.blank_awards,
@@ -124,7 +126,7 @@ def validate(file: Path, media_type: str | None, report_format: str, as_json: bo
     try:
         with console.byte_progress(f"Reading {file.name}", file, quiet or as_json) as progress:
             report, completeness = validate_file(file, media_type, progress.bytes_read, progress.phase)
-    except InputRejected as error:
+    except (InputRejected, importer.WriteFailed) as error:  # WriteFailed: no room for the temporary store
         _fail(as_json, str(error))
     if as_json or report_format == "json":
         click.echo(json.dumps({"file": str(file), **report.to_json(),

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from click.testing import CliRunner
 
+from nqdb.cli import main
 from store.core.triplestore import Store
 from store.ingest import importer
 from store.ingest.rdfinput import InputRejected, detect_syntax, prepare
@@ -171,3 +173,17 @@ def test_case_15_typed_number_keeps_the_context_datatype_when_stored(empty_store
     stored = {str(q.triple) for q in empty_store.snapshot().ox}
     assert ('<http://example.org/w> <http://data.europa.eu/snb/model/elm/page> '
             '"1"^^<http://www.w3.org/2001/XMLSchema#positiveInteger>') in stored
+
+
+def test_case_10_nqdb_load_says_it_unwrapped_a_credential(tmp_path: Path, empty_store: Store) -> None:
+    """Issue 9 case 10: `nqdb load` tells the operator the file was an envelope, in its text and its --json."""
+    credential = json.loads(OFFICIAL[0].read_text(encoding="utf-8"))
+    path = tmp_path / "signed.jsonld"
+    path.write_text(json.dumps(_signed(credential)), encoding="utf-8")
+    args = ["load", "--strip-personal-data", "--store", str(empty_store.path), str(path)]
+    text = CliRunner().invoke(main, args)
+    assert text.exit_code == 0, text.output
+    assert f"Note: {path}: unwrapped the ELM credential from" in text.output and "signed" in text.output
+    as_json = CliRunner().invoke(main, [*args, "--replace", "--json"])
+    assert as_json.exit_code == 0, as_json.output
+    assert "signed" in json.loads(as_json.output)[0]["unwrapped"]

@@ -83,6 +83,7 @@ class ImportResult:
     phases: dict[str, float]  # seconds spent copying, loading, validating, scoring and publishing
     notes: tuple[str, ...] = ()  # what the file is when it is not ELM 3.1 qualifications (no "conforms" then)
     stripped: personal_data.Stripped | None = None  # persons and awards left out (--strip-personal-data)
+    unwrapped: str | None = None  # what was done to the input before parsing (a credential envelope opened)
 
     @property
     def has_qualifications(self) -> bool:
@@ -141,7 +142,7 @@ def import_file(store: Store, path: Path, dataset_id: str | None = None, *, titl
     job.clock.lap("publish")
     return ImportResult(dataset_id, str(path), result.triples, result.qualifications, result.replaced,
                         result.report, result.completeness, job.clock.total(), job.clock.phases,
-                        result.notes, result.stripped)
+                        result.notes, result.stripped, prepared.note)
 
 
 def checked_dataset_id(path: Path, dataset_id: str | None) -> str:
