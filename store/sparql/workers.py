@@ -3,8 +3,8 @@
 pyoxigraph cannot interrupt a running query and does not react to signals, so each query runs in a
 process of its own (started with 'spawn': never fork a process that opened a store). A worker opens the
 current snapshot read-only (snapshots are immutable directories) and reopens when the version changes.
-The web side sends a QueryRequest, reads the serialised result in chunks, and on timeout kills the worker
-(freeing its CPU at once) and starts a replacement.
+The web side sends a QueryRequest, reads the serialised result in chunks (store/sparql/messages.py),
+and on timeout kills the worker (freeing its CPU at once) and starts a replacement.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from store.sparql.engine import QueryFailure, QueryRequest, evaluate
+from store.sparql.messages import Aborted, Chunk, End, Failed, Head, Message, Whole, detail_of
 from store.sparql.sandbox import deny_internet, format_bytes, limit_memory
 
 CHUNK_BYTES = 64 * 1024  # results smaller than this are complete before the status line is chosen
@@ -54,18 +55,19 @@ class QueryFailed(Exception):
         self.failure = failure
 
 
+
 # -- the worker process --------------------------------------------------------------------------------
 class _Channel:
     """Buffers a result and sends it in chunks; the head goes with the first chunk."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
-        self.head: tuple[str, dict[str, str]] | None = None
+        self.head: Head | None = None
         self.started = False
         self.buffer = bytearray()
 
     def start(self, media_type: str, headers: dict[str, str]) -> Any:
-        self.head = (media_type, headers)
+        self.head = Head(media_type, headers)
         return self.write
 
     def write(self, data: bytes) -> int:
@@ -76,10 +78,10 @@ class _Channel:
 
     def flush(self) -> None:
         if not self.started and self.head is not None:
-            self.conn.send(("head", *self.head))
+            self.conn.send(self.head)
             self.started = True
         if self.buffer:
-            self.conn.send(("data", bytes(self.buffer)))
+            self.conn.send(Chunk(bytes(self.buffer)))
             self.buffer.clear()
 
 
@@ -108,16 +110,16 @@ def worker_main(conn: Connection, limits: WorkerLimits = WorkerLimits()) -> None
         except Exception as error:  # noqa: BLE001 — any evaluation error is reported, the worker lives on
             failure = QueryFailure(500, f"The query failed while it ran: {error}")
         if failure is not None and not channel.started:
-            conn.send(("error", failure.status, failure.detail, failure.extra))
+            conn.send(Failed(failure))
             continue
         if failure is not None:
-            conn.send(("abort", failure.detail))
+            conn.send(Aborted(failure.detail))
             continue
         if not channel.started and channel.head is not None:  # small result: one message, one wake-up
-            conn.send(("whole", *channel.head, bytes(channel.buffer)))
+            conn.send(Whole(channel.head.media_type, channel.head.headers, bytes(channel.buffer)))
             continue
         channel.flush()
-        conn.send(("end",))
+        conn.send(End())
 
 
 # -- the web side ----------------------------------------------------------------------------------------
@@ -143,11 +145,11 @@ class _Worker:
         return QueryFailure(500, "The query worker stopped unexpectedly; the query was not answered. "
                                  "Try again.", {"exitCode": code})
 
-    def receive(self, deadline: float) -> tuple[Any, ...]:
+    def receive(self, deadline: float) -> Message:
         """The worker's next message, or QueryTimeout when the deadline passes first."""
         if not self.conn.poll(max(0.0, deadline - time.monotonic())):
             raise QueryTimeout()
-        message: tuple[Any, ...] = self.conn.recv()
+        message: Message = self.conn.recv()
         return message
 
     def kill(self) -> None:
@@ -190,14 +192,14 @@ class ResultStream:
                 failure = self.worker.death()
                 self.close()
                 raise QueryFailed(failure) from error
-            if message[0] == "data":
-                yield message[1]
-            elif message[0] == "end":
+            if isinstance(message, Chunk):
+                yield message.data
+            elif isinstance(message, End):
                 self.finished = True
                 self.close()
             else:
                 self.close()
-                raise QueryFailed(QueryFailure(500, str(message[-1])))
+                raise QueryFailed(QueryFailure(500, detail_of(message)))
 
     def drain(self) -> None:
         """Read the result to its end without keeping it (HEAD), so the worker can be reused."""
@@ -243,16 +245,16 @@ class WorkerPool:
             failure = worker.death()
             self.release(worker, healthy=False)
             raise QueryFailed(failure) from error
-        if message[0] == "error":
+        if isinstance(message, Failed):
             self.release(worker, healthy=True)
-            raise QueryFailed(QueryFailure(message[1], message[2], message[3]))
-        if message[0] == "whole":
+            raise QueryFailed(message.failure)
+        if isinstance(message, Whole):
             self.release(worker, healthy=True)
-            return ResultStream(self, None, deadline, message[1], message[2], message[3])
-        if message[0] != "head":
+            return ResultStream(self, None, deadline, message.media_type, message.headers, message.data)
+        if not isinstance(message, Head):
             self.release(worker, healthy=False)
-            raise QueryFailed(QueryFailure(500, str(message[-1])))
-        return ResultStream(self, worker, deadline, message[1], message[2])
+            raise QueryFailed(QueryFailure(500, detail_of(message)))
+        return ResultStream(self, worker, deadline, message.media_type, message.headers)
 
     def _acquire(self) -> _Worker:
         with self._cond:
@@ -317,3 +319,4 @@ class WorkerPool:
         """How many queries wait for a worker now."""
         with self._cond:
             return self._waiting
+
