@@ -1,1 +1,1 @@
-"""The site's own pages: home, about, and browsing lists of qualifications and organisations."""
+"""The site's own pages: the home page and the browse lists of qualifications, organisations and fields."""
