@@ -23,6 +23,7 @@ from portal.sparql.endpoint import close_pool, get_pool
 from store.core.triplestore import Store
 from store.sparql.engine import QueryRequest, QueryShape, inspect_query, resolve_dataset
 from store.sparql.federation import federation_refusal
+from store.sparql.service import Negotiated, SparqlQuery, SparqlRefused, SparqlService
 from store.sparql.workers import QueryFailed, WorkerLimits, WorkerPool
 from tests.conftest import BASE, copy_store
 
@@ -335,6 +336,20 @@ def test_named_query_literal_is_never_pasted(sparql: FlaskClient) -> None:
 ])
 def test_named_query_errors(sparql: FlaskClient, path: str, status: int) -> None:
     assert sparql.get(path, headers={"Accept": JSON}).status_code == status
+
+
+def test_service_refuses_without_the_web(sparql_app: Flask, demo_store: Store) -> None:
+    """The store-side service decides alone: SparqlRefused carries status, sentence and problem members."""
+    service = SparqlService(sparql_app.config)
+    json_only = (Negotiated(JSON), Negotiated(None, "Try one of: text/turtle."))
+    cases = [("INSERT DATA { <urn:a> <urn:b> <urn:c> }", 403, {}),
+             ("SELECT * { SERVICE <http://127.0.0.1:1/> { } }", 400, {"service": "SERVICE <http://127.0.0.1:1/>"}),
+             (f"DESCRIBE <{QUALIFICATION}>", 406, {})]
+    for text, status, extra in cases:
+        with pytest.raises(SparqlRefused) as refused:
+            service.answer(SparqlQuery(text, *json_only), demo_store)
+        assert (refused.value.status, refused.value.extra) == (status, extra), text
+    service.close()
 
 
 def test_close_pool_stops_the_workers(demo_store: Store) -> None:
