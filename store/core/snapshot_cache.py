@@ -32,7 +32,6 @@ def per_snapshot(maxsize: int) -> Callable[[Callable[Concatenate[Store, P], R]],
         cache: OrderedDict[tuple[Path, str | None, Hashable], R] = OrderedDict()
         lock = threading.Lock()
 
-        @functools.wraps(function)
         def cached(store: Store, *args: P.args, **kwargs: P.kwargs) -> R:
             view = store.pinned()
             key = (view.path, view.version, (args, tuple(sorted(kwargs.items()))))
@@ -47,6 +46,7 @@ def per_snapshot(maxsize: int) -> Callable[[Callable[Concatenate[Store, P], R]],
                     cache.popitem(last=False)
             return value
 
+        functools.update_wrapper(cached, function)  # name and docstring (not as a decorator: mypy loses P)
         return cached
 
     return decorate
