@@ -32,7 +32,7 @@ def per_snapshot(maxsize: int) -> Callable[[Callable[Concatenate[Store, P], R]],
         cache: OrderedDict[tuple[Path, str | None, Hashable], R] = OrderedDict()
         lock = threading.Lock()
 
-        def cached(store: Store, *args: P.args, **kwargs: P.kwargs) -> R:
+        def cached(store: Store, /, *args: P.args, **kwargs: P.kwargs) -> R:
             view = store.pinned()
             key = (view.path, view.version, (args, tuple(sorted(kwargs.items()))))
             with lock:
