@@ -117,6 +117,7 @@ RESULTS_MEDIA_TYPES: tuple[str, ...] = tuple(s.media_type for s in RESULTS_SYNTA
 GRAPH_MEDIA_TYPES: tuple[str, ...] = tuple(s.media_type for s in RDF_SYNTAXES if not s.is_dataset)
 # EU file-type authority code of each file type we publish (DCAT-AP dct:format).
 EU_FILE_TYPES: dict[str, str] = {
-    **{s.media_type: s.eu_file_type for s in (*RDF_SYNTAXES, *RESULTS_SYNTAXES) if s.eu_file_type},
+    **{s.media_type: s.eu_file_type for s in RDF_SYNTAXES if s.eu_file_type},
+    **{s.media_type: s.eu_file_type for s in RESULTS_SYNTAXES if s.eu_file_type},
     JSON: "JSON", ZIP: "ZIP",
 }

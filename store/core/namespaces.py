@@ -53,6 +53,7 @@ EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
 EU_LANGUAGE = EU_AUTHORITY + "language/"
 EU_COUNTRY = EU_AUTHORITY + "country/"
 IANA_MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"  # XML namespace of sitemaps (sitemaps.org protocol)
 # NQDB's own terms, used only in the metadata graph (never on ELM nodes: the LOQ shapes are closed).
 NQDB = "urn:nqdb:vocab:"
 

@@ -26,8 +26,8 @@ def service_description(store: Store, endpoint: str, void_url: str, media_type: 
         ox.Triple(service, _iri(SD + "endpoint"), service),
         ox.Triple(service, _iri(SD + "supportedLanguage"), _iri(SD + "SPARQL11Query")),
         ox.Triple(service, _iri(SD + "feature"), _iri(SD + "UnionDefaultGraph")),
-        *(ox.Triple(service, _iri(SD + "resultFormat"), _iri(FORMATS + s.w3c_format))
-          for s in (*RESULTS_SYNTAXES, *RDF_SYNTAXES)),
+        *(ox.Triple(service, _iri(SD + "resultFormat"), _iri(FORMATS + name))
+          for name in [*(s.w3c_format for s in RESULTS_SYNTAXES), *(s.w3c_format for s in RDF_SYNTAXES)]),
         ox.Triple(service, _iri(SD + "defaultDataset"), dataset),
         ox.Triple(dataset, a, _iri(SD + "Dataset")),
         ox.Triple(dataset, a, _iri(VOID + "Dataset")),

@@ -13,8 +13,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from store.core.iris import mint
-from store.core.namespaces import ADMS, DCT, ELM, FOAF, RDF, ROV, SKOS, XSD
-from store.ingest.mapping.lookups import AUTONOMY, SKILL_TYPE
+from store.core.namespaces import ADMS, DCT, ELM, FOAF, RDF, ROV, SKILL_TYPE, SKOS, XSD
+from store.ingest.mapping.lookups import AUTONOMY
 from store.ingest.mapping.rows import Record
 
 A = ox.NamedNode(RDF + "type")
