@@ -22,13 +22,13 @@ from werkzeug.exceptions import NotFound, ServiceUnavailable
 
 from portal.web.site import dumps_directory, languages
 from portal.web.storage import get_store
+from store.core.formats import GZIP, HTML, JSON, PLAIN_TEXT
 from store.core.triplestore import Store
 from store.opendata import dumps
 
 log = logging.getLogger(__name__)
 bp = Blueprint("dumps", __name__)
 WATCHER = "nqdb.dump-watcher"
-GZIP = "application/gzip"
 MESSAGE_LIMIT = 500  # characters of the child's error kept in the log line
 
 
@@ -177,7 +177,7 @@ def _cache(response: Response, version: str) -> Response:
 def manifest(version: str) -> Response:
     """The files of one generation with their sizes, SHA-256 checksums and media types."""
     folder, found = _manifest(version)
-    response = send_file(folder / dumps.MANIFEST, mimetype="application/json", conditional=True,
+    response = send_file(folder / dumps.MANIFEST, mimetype=JSON, conditional=True,
                          last_modified=datetime.fromisoformat(found.generated), max_age=0)
     return _cache(response, version)
 
@@ -187,7 +187,7 @@ def checksums(version: str) -> Response:
     """Checksums in the format of `sha256sum -c`."""
     _, found = _manifest(version)
     body = "".join(f"{f.sha256}  {f.name}\n" for f in found.files)
-    return _cache(Response(body, mimetype="text/plain"), version)
+    return _cache(Response(body, mimetype=PLAIN_TEXT), version)
 
 
 @bp.get("/dumps/<version>/<name>")
@@ -217,4 +217,4 @@ def downloads() -> Response:
     store = get_store()
     body = render_template("downloads.html", manifest=found,
                            stale=found is not None and found.version != store.version)
-    return Response(body, mimetype="text/html")
+    return Response(body, mimetype=HTML)

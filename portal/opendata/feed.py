@@ -16,12 +16,12 @@ from portal.web.negotiation import choose_media_type
 from portal.web.site import site
 from portal.web.storage import get_store
 from store.core import changes, graphs
+from store.core.formats import ACTIVITY_JSON, JSON, JSON_LD, N_TRIPLES
+from store.core.namespaces import AS_CONTEXT, NQDB
 
 bp = Blueprint("feed", __name__)
-ACTIVITY_JSON = "application/activity+json"
-FEED_TYPES = (ACTIVITY_JSON, 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"',
-              "application/ld+json", "application/json")
-CONTEXT = ["https://www.w3.org/ns/activitystreams", {"nqdb": "urn:nqdb:vocab:"}]
+FEED_TYPES = (ACTIVITY_JSON, f'{JSON_LD}; profile="{AS_CONTEXT}"', JSON_LD, JSON)
+CONTEXT = [AS_CONTEXT, {"nqdb": NQDB}]
 
 
 def _json(body: dict[str, object], immutable: bool = False) -> Response:
@@ -83,7 +83,7 @@ def _activity(event: changes.Event, published: str) -> dict[str, object]:
     dataset = graphs.dataset_id_of(event.graph) or event.graph
     obj: dict[str, object] = {"id": event.resource}
     if event.content is not None:
-        obj.update(mediaType="application/n-triples", content=event.content.decode("utf-8"))
+        obj.update(mediaType=N_TRIPLES, content=event.content.decode("utf-8"))
     elif event.kind != changes.DELETE:
         obj["nqdb:superseded"] = True  # a later event carries the newer version
     return {"id": site().url(f"/changes/event/{event.sequence}"), "type": event.kind, "published": published,

@@ -9,6 +9,7 @@ from portal.pages import browse
 from portal.web.language import choose_language
 from portal.web.storage import get_store
 from store.core import statistics
+from store.core.formats import HTML
 
 bp = Blueprint("pages", __name__)
 
@@ -24,7 +25,7 @@ def home() -> Response:
     items = [{"iri": item["href"], "title": item["label"], "eqf": item["note"]} for item in found]
     body = render_template("home.html", summary=summary, items=items, page=page,
                            pages=pages, language=language)
-    return Response(body, mimetype="text/html")
+    return Response(body, mimetype=HTML)
 
 
 def _page_number() -> int:

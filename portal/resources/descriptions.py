@@ -9,12 +9,12 @@ from flask import request, url_for
 
 from portal.web.language import Picked, pick_text
 from portal.web.site import public_base
-from store.core.namespaces import ADMS, DCT, ELM, FOAF, RDF, ROV, SKOS
+from store.core.namespaces import ADMS, DCT, ELM, FOAF, RDF, ROV, SKILL_TYPE, SKOS
 from store.core.terms import Term
 
 RDF_TYPE = RDF + "type"
 LABELS = (SKOS + "prefLabel", ROV + "legalName", DCT + "title", ELM + "noteLiteral", SKOS + "notation")
-KNOWLEDGE = "http://data.europa.eu/snb/skill-type/knowledge"
+KNOWLEDGE = SKILL_TYPE + "knowledge"
 RESPONSIBILITY_NOTE = "/id/note/eqf-responsibility-and-autonomy"  # docs/elm-profile.md, grouping rule
 
 

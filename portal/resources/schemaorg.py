@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from markupsafe import Markup
 
 from portal.web.language import Picked
+from store.core.namespaces import SCHEMA_CONTEXT
 
 
 def _text(value: object) -> str | None:
@@ -25,7 +26,7 @@ def credential_json_ld(view: Mapping[str, object], iri: str) -> Markup:
     """The credential as a <script>-safe JSON string ('<', '>' and '&' escaped as \\u003c etc.)."""
     bodies = view.get("awarding_bodies")
     document: dict[str, object] = {
-        "@context": "https://schema.org",
+        "@context": SCHEMA_CONTEXT,
         "@type": "EducationalOccupationalCredential",
         "@id": iri,
         "url": iri,

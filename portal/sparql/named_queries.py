@@ -17,6 +17,7 @@ from portal.web.negotiation import HTML, choose_media_type, vary_on_accept
 from portal.web.site import open_to_any_origin
 from store.core import queries
 from store.core.execute import Binding
+from store.core.formats import JSON
 from store.core.terms import Text
 
 bp = Blueprint("named_queries", __name__, url_prefix="/queries")
@@ -48,12 +49,12 @@ def _listing() -> list[dict[str, object]]:
 @bp.get("")
 def index() -> Response:
     """The public named queries with their parameters."""
-    media_type = choose_media_type(("application/json", HTML))
+    media_type = choose_media_type((JSON, HTML))
     listing = _listing()
     if media_type == HTML:
         return vary_on_accept(Response(render_template("queries.html", queries=listing), mimetype=HTML))
     body = json.dumps({"queries": listing}, ensure_ascii=False, indent=1)
-    return vary_on_accept(Response(body, mimetype="application/json"))
+    return vary_on_accept(Response(body, mimetype=JSON))
 
 
 @bp.get("/<name>")

@@ -13,11 +13,9 @@ from urllib.parse import parse_qsl
 from flask import request
 from werkzeug.exceptions import BadRequest, Forbidden, UnsupportedMediaType
 
+from store.core.formats import FORM, SPARQL_QUERY, SPARQL_UPDATE
 from store.sparql.service import READ_ONLY
 
-FORM = "application/x-www-form-urlencoded"
-SPARQL_QUERY = "application/sparql-query"
-SPARQL_UPDATE = "application/sparql-update"
 MAX_QUERY_BYTES = 1024 * 1024
 
 

@@ -7,14 +7,13 @@ from collections.abc import Sequence
 from flask import Response, request
 from werkzeug.exceptions import NotAcceptable
 
-from store.core.formats import RESULTS_MEDIA_TYPES, rdf_by_extension
+from store.core.formats import GRAPH_MEDIA_TYPES, RDF_MEDIA_TYPES, RESULTS_MEDIA_TYPES, rdf_by_extension
+from store.core.formats import HTML as HTML  # re-exported: views offer HTML beside the RDF types
 
-HTML = "text/html"
 # Resource descriptions: Turtle is the documented default for */* and for a missing Accept header.
-RDF_FORMATS: tuple[str, ...] = ("text/turtle", "application/ld+json", "application/rdf+xml",
-                                "application/n-triples")
+RDF_FORMATS: tuple[str, ...] = GRAPH_MEDIA_TYPES
 RDF_AND_HTML: tuple[str, ...] = (*RDF_FORMATS, HTML)
-GRAPH_RESULTS: tuple[str, ...] = (*RDF_FORMATS, "application/n-quads", "application/trig")
+GRAPH_RESULTS: tuple[str, ...] = RDF_MEDIA_TYPES
 SOLUTION_RESULTS: tuple[str, ...] = RESULTS_MEDIA_TYPES
 
 

@@ -9,11 +9,11 @@ from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 from werkzeug.http import HTTP_STATUS_CODES
 
+from store.core.formats import HTML, JSON, PROBLEM_JSON
 from store.core.triplestore import StoreNotInitialised
 from store.sparql.service import SparqlRefused
 
 log = logging.getLogger(__name__)
-PROBLEM_JSON = "application/problem+json"
 
 
 def problem(status: int, detail: str, **extra: object) -> Response:
@@ -26,8 +26,7 @@ def problem(status: int, detail: str, **extra: object) -> Response:
 def wants_html() -> bool:
     """True when the client prefers an HTML page to JSON (a browser)."""
     accept = request.accept_mimetypes
-    return accept.best_match(["text/html", PROBLEM_JSON, "application/json"]) == "text/html" and \
-        accept["text/html"] > accept["application/json"]
+    return accept.best_match([HTML, PROBLEM_JSON, JSON]) == HTML and accept[HTML] > accept[JSON]
 
 
 def error_response(status: int, detail: str, headers: dict[str, str] | None = None, **extra: object) -> Response:
@@ -35,7 +34,7 @@ def error_response(status: int, detail: str, headers: dict[str, str] | None = No
     if wants_html():
         response = Response(render_template("error.html", status=status, detail=detail,
                                             title=HTTP_STATUS_CODES.get(status, "Error")), status,
-                            mimetype="text/html")
+                            mimetype=HTML)
     else:
         response = problem(status, detail, **extra)
     response.headers.update(headers or {})

@@ -24,10 +24,12 @@ from flask import Flask
 from waitress.channel import HTTPChannel
 from waitress.server import TcpWSGIServer
 
+from store.core.formats import PLAIN_TEXT
+
 log = logging.getLogger("nqdb.server")
 MAINTENANCE_SECONDS = 1  # how often deadlines are checked (waitress's cleanup_interval, default 30 s)
 SPARE_DESCRIPTORS = 512  # files the store, the SPARQL workers and logging keep open besides sockets
-TOO_MANY = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+TOO_MANY = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: " + PLAIN_TEXT.encode() + b"; charset=utf-8\r\n"
             b"Retry-After: 5\r\nConnection: close\r\nContent-Length: 54\r\n\r\n"
             b"Too many open connections from your address; retry.\r\n")
 
