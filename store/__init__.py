@@ -8,4 +8,5 @@ Concerns, lowest first; a package imports only from packages before it in this l
 3. `store.sparql`: the public SPARQL service: query checks, worker processes, sandbox, result writers.
 4. `store.opendata`: what is published in bulk: dumps, researcher tables, DCAT-AP catalogue, VoID, descriptions.
 5. `store.ingest`: what comes in: RDF input, credentials, the importer, spreadsheets (mapping), bootstrap.
+6. `store.registry`: the governed register: accounts, roles, tokens, the record lifecycle, versions, audit.
 """
