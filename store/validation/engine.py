@@ -2,35 +2,27 @@
 
 The data graph is read once, grouped by subject (the store's GSPO order), so each focus node's triples
 arrive together; rdf:type facts of every node (data and vocabulary graphs) are indexed first so that
-sh:class checks on value nodes are dictionary lookups. Value nodes that a nested shape must inspect
-(sh:node, sh:or, sh:and) are fetched on demand and, for IRIs, the verdict is memoised.
+sh:class checks on value nodes are dictionary lookups (literals, never typed, are never looked up). Value
+nodes that a nested shape must inspect (sh:node, sh:or, sh:and) are fetched on demand and, for IRIs, the
+verdict is memoised. What each constraint checks is its class's business (`constraints`).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from decimal import Decimal
-from functools import lru_cache
 from typing import cast
 
-import rdflib
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store
+from pyoxigraph import Literal, NamedNode, Quad, Store
 
 from store.core import execute
-from store.core.namespaces import RDF, RDFS, SH, XSD
-from store.validation.shapes import Constraint, Node, Shape, ShapesGraph, Term
+from store.core.namespaces import RDF, RDFS, SH
+from store.validation.constraints.base import Constraint, Node, Term, View
+from store.validation.shapes import Shape, ShapesGraph
 
-View = dict[NamedNode, list[Term]]
 _TYPE = NamedNode(RDF + "type")
 _SUBCLASS = NamedNode(RDFS + "subClassOf")
-_LANG_STRING, _STRING = RDF + "langString", XSD + "string"
-_PYTHON_TYPES: dict[str, type | tuple[type, ...]] = {
-    XSD + "integer": int, XSD + "float": float, XSD + "decimal": Decimal, XSD + "boolean": bool,
-    XSD + "date": date, XSD + "time": time, XSD + "dateTime": datetime,
-}
+_CLOSED = SH + "ClosedConstraintComponent"
 _EMPTY: frozenset[str] = frozenset()
 
 
@@ -38,60 +30,23 @@ _EMPTY: frozenset[str] = frozenset()
 class RawResult:
     """One SHACL validation result, still as store terms."""
 
-    focus: Node
+    focus: Term            # a literal only while a value node is checked against a shape (never reported)
     path: NamedNode | None
-    component: str
+    constraint: Constraint | None  # None for sh:closed, which the node shape itself states
     value: Term | None
     source: Shape          # the shape holding the failed constraint (a property shape for most results)
     top: Shape             # the targeted node shape the focus node was validated against
 
-
-class _DropConversionWarnings(logging.Filter):
-    """rdflib logs a traceback for every ill-typed literal it meets; we only want its verdict."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return False
+    @property
+    def component(self) -> str:
+        """The SHACL constraint component IRI."""
+        return self.constraint.component if self.constraint is not None else _CLOSED
 
 
-@lru_cache(maxsize=200_000)
-def _rdflib_accepts(lexical: str, datatype: str) -> bool:
-    """Whether pyshacl (via rdflib) accepts a literal as a well-formed value of its own datatype."""
-    logger, quiet = logging.getLogger("rdflib.term"), _DropConversionWarnings()
-    logger.addFilter(quiet)
-    try:
-        lit = rdflib.Literal(lexical, datatype=rdflib.URIRef(datatype))
-    finally:
-        logger.removeFilter(quiet)
-    if lit.ill_typed:
-        return False
-    expected = _PYTHON_TYPES.get(datatype)
-    return expected is None or isinstance(lit.value, expected)
+_VOCABULARY_TYPES: dict[tuple[tuple[str, int], ...], dict[Node, frozenset[str]]] = {}
 
 
-def datatype_ok(value: Term, datatype: str) -> bool:
-    """sh:datatype as pyshacl evaluates it."""
-    if not isinstance(value, Literal):
-        return False
-    if datatype == _LANG_STRING:
-        return value.language is not None
-    actual = value.datatype.value
-    if datatype == _STRING:
-        return value.language is None and actual == _STRING
-    return actual == datatype and _rdflib_accepts(value.value, datatype)
-
-
-def node_kind_ok(value: Term, kind: str) -> bool:
-    """sh:nodeKind: IRI, BlankNode, Literal and their pairwise unions."""
-    local = kind[len(SH):]
-    if isinstance(value, NamedNode):
-        return "IRI" in local
-    return ("BlankNode" if isinstance(value, BlankNode) else "Literal") in local
-
-
-_VOCABULARY_TYPES: dict[tuple[tuple[str, int], ...], dict[Term, frozenset[str]]] = {}
-
-
-def _vocabulary_types(store: Store, vocabularies: Sequence[NamedNode]) -> dict[Term, frozenset[str]]:
+def _vocabulary_types(store: Store, vocabularies: Sequence[NamedNode]) -> dict[Node, frozenset[str]]:
     """rdf:type of every vocabulary node, cached per process by the vocabulary graphs and their sizes.
 
     Vocabularies only change when `nqdb init` reloads them, so every import in a process reuses one
@@ -100,11 +55,11 @@ def _vocabulary_types(store: Store, vocabularies: Sequence[NamedNode]) -> dict[T
     key = tuple((g.value, _graph_size(store, g)) for g in vocabularies)
     found = _VOCABULARY_TYPES.get(key)
     if found is None:
-        collected: dict[Term, set[str]] = {}
+        collected: dict[Node, set[str]] = {}
         for graph in vocabularies:
             for quad in store.quads_for_pattern(None, _TYPE, None, graph):
                 if isinstance(quad.object, NamedNode):
-                    collected.setdefault(cast(Term, quad.subject), set()).add(quad.object.value)
+                    collected.setdefault(cast(Node, quad.subject), set()).add(quad.object.value)
         interned: dict[frozenset[str], frozenset[str]] = {}
         found = {node: interned.setdefault(frozenset(t), frozenset(t)) for node, t in collected.items()}
         _VOCABULARY_TYPES.clear()  # keep one index: a refreshed vocabulary replaces the old one
@@ -134,13 +89,13 @@ class Evaluator:
         self._official_targets: dict[frozenset[str], tuple[Shape, ...]] = {}
         self._memo: dict[tuple[int, Term], bool] = {}
 
-    def _index_types(self) -> dict[Term, frozenset[str]]:
+    def _index_types(self) -> dict[Node, frozenset[str]]:
         interned: dict[frozenset[str], frozenset[str]] = {}
-        collected: dict[Term, set[str]] = {}
+        collected: dict[Node, set[str]] = {}
         for quad in self.store.quads_for_pattern(None, _TYPE, None, self.data_graph):
             if isinstance(quad.object, NamedNode):
-                collected.setdefault(cast(Term, quad.subject), set()).add(quad.object.value)
-        out: dict[Term, frozenset[str]] = {}
+                collected.setdefault(cast(Node, quad.subject), set()).add(quad.object.value)
+        out: dict[Node, frozenset[str]] = {}
         for node, types in collected.items():
             key = frozenset(types | self.vocabulary_types.get(node, _EMPTY))
             out[node] = interned.setdefault(key, key)
@@ -148,9 +103,11 @@ class Evaluator:
 
     def types_of(self, node: Term) -> frozenset[str]:
         """The rdf:types of a node in the data or vocabulary graphs."""
+        if isinstance(node, Literal):  # never a subject; hashing a 15 MB text to find that out is not free
+            return _EMPTY
         return self.types.get(node) or self.vocabulary_types.get(node, _EMPTY)
 
-    def is_vocabulary_subject(self, node: Term) -> bool:
+    def is_vocabulary_subject(self, node: Node) -> bool:
         """True for a node that a vocabulary graph types (a concept stub repeated in the data)."""
         return node in self.vocabulary_types
 
@@ -214,14 +171,14 @@ class Evaluator:
 
     def focus_nodes(self) -> Iterator[tuple[Node, View]]:
         """Each subject of the data graph with its triples (vocabulary triples about it merged in)."""
-        current: Term | None = None
+        current: Node | None = None
         view: View = {}
         quad: Quad
         for quad in self.store.quads_for_pattern(None, None, None, self.data_graph):
             subject = cast(Node, quad.subject)
             if subject != current:
                 if current is not None:
-                    yield current, view  # type: ignore[misc]
+                    yield current, view
                 current, view = subject, {}
             values = view.get(quad.predicate)
             if values is None:
@@ -229,7 +186,7 @@ class Evaluator:
             else:
                 values.append(cast(Term, quad.object))
         if current is not None:
-            yield current, view  # type: ignore[misc]
+            yield current, view
 
     def merge_vocabulary(self, node: Node, view: View) -> View:
         """Add what vocabulary graphs say about a data-graph node (a concept stub repeated in the data)."""
@@ -247,21 +204,20 @@ class Evaluator:
         if isinstance(value, NamedNode) and key in self._memo:
             return self._memo[key]
         needs_view = shape.path is not None or shape.properties or shape.closed or any(
-            c.kind == "disjoint" for c in shape.constraints)
+            c.reads_view for c in shape.constraints)
         out: list[RawResult] = []
-        self.evaluate(shape, value, self.view_of(value) if needs_view else {}, shape, out)  # type: ignore[arg-type]
+        self.evaluate(shape, value, self.view_of(value) if needs_view else {}, shape, out)
         verdict = not out
         if isinstance(value, NamedNode):
             self._memo[key] = verdict
         return verdict
 
-    def evaluate(self, shape: Shape, focus: Node, view: View, top: Shape, out: list[RawResult]) -> None:
+    def evaluate(self, shape: Shape, focus: Term, view: View, top: Shape, out: list[RawResult]) -> None:
         """Validate one focus node against a node shape or a property shape."""
         if shape.path is not None:
             self._property(shape, focus, view.get(shape.path, []), view, top, out)
             return
-        for c in shape.constraints:
-            self._check(c, shape, focus, None, [focus], view, top, out)
+        self._check(shape, focus, None, [focus], view, top, out)
         for ps in shape.required:
             if ps.path not in view:
                 self._property(ps, focus, [], view, top, out)
@@ -269,53 +225,21 @@ class Evaluator:
             for ps in shape.by_path.get(p, ()):
                 self._property(ps, focus, values, view, top, out)
             if shape.closed and p not in shape.allowed:
-                closed = SH + "ClosedConstraintComponent"
-                out.extend(RawResult(focus, p, closed, v, shape, top) for v in values)
+                out.extend(RawResult(focus, p, None, v, shape, top) for v in values)
 
-    def _property(self, ps: Shape, focus: Node, values: list[Term], view: View, top: Shape,
+    def _property(self, ps: Shape, focus: Term, values: list[Term], view: View, top: Shape,
                   out: list[RawResult]) -> None:
-        for c in ps.constraints:
-            self._check(c, ps, focus, ps.path, values, view, top, out)
+        self._check(ps, focus, ps.path, values, view, top, out)
         for nested in ps.properties:
             for v in values:
                 if not isinstance(v, Literal):
                     self.evaluate(nested, v, self.view_of(v), top, out)
 
-    def _check(self, c: Constraint, shape: Shape, focus: Node, path: NamedNode | None, values: list[Term],
-               view: View, top: Shape, out: list[RawResult]) -> None:
-        """Append a result for each way the values break one constraint."""
-        kind, param = c.kind, c.value
-        bad: list[Term | None]
-        if kind == "minCount":
-            bad = [None] if len(values) < param else []  # type: ignore[operator]
-        elif kind == "maxCount":
-            bad = [None] if len(values) > param else []  # type: ignore[operator]
-        elif kind == "hasValue":
-            bad = [] if param in values else [None]
-        elif not values:
-            return
-        elif kind == "class":
-            bad = [v for v in values if not self.is_instance(v, param.value)]  # type: ignore[attr-defined]
-        elif kind == "datatype":
-            bad = [v for v in values if not datatype_ok(v, param.value)]  # type: ignore[attr-defined]
-        elif kind == "nodeKind":
-            bad = [v for v in values if not node_kind_ok(v, param.value)]  # type: ignore[attr-defined]
-        elif kind == "pattern":
-            bad = [v for v in values if isinstance(v, BlankNode) or not param.search(v.value)]  # type: ignore[attr-defined]
-        elif kind == "in":
-            bad = [v for v in values if v not in param]  # type: ignore[operator]
-        elif kind == "disjoint":
-            others = view.get(param, ())  # type: ignore[call-overload]
-            bad = [v for v in values if v in others]
-        elif kind == "uniqueLang":
-            langs = [v.language.lower() for v in values if isinstance(v, Literal) and v.language]
-            bad = [None] * len({lang for lang in langs if langs.count(lang) > 1}) if param else []
-        elif kind == "or":
-            bad = [v for v in values if not any(self.conforms(m, v) for m in param)]  # type: ignore[attr-defined]
-        elif kind == "and":
-            bad = [v for v in values if not all(self.conforms(m, v) for m in param)]  # type: ignore[attr-defined]
-        elif kind == "node":
-            bad = [v for v in values if not self.conforms(param, v)]  # type: ignore[arg-type]
-        else:  # compile_shapes rejects unknown features; this guards against a half-added one
-            raise NotImplementedError(f"Constraint sh:{kind} is not implemented.")
-        out.extend(RawResult(focus, path, c.component, v, shape, top) for v in bad)
+    def _check(self, shape: Shape, focus: Term, path: NamedNode | None, values: list[Term], view: View,
+               top: Shape, out: list[RawResult]) -> None:
+        """Append a result for each way the values break one of the shape's constraints."""
+        for c in shape.constraints:
+            if values or c.fails_when_absent:
+                bad = c.failures(values, view, self)
+                if bad:
+                    out.extend(RawResult(focus, path, c, v, shape, top) for v in bad)

@@ -13,9 +13,11 @@ from pyoxigraph import BlankNode, NamedNode
 
 from store.core.namespaces import ELM
 from store.validation import report as shacl_report
+from store.validation.constraints.base import Node, Term
+from store.validation.constraints.wording import local_name
 from store.validation.engine import Evaluator, RawResult
-from store.validation.messages import field_name, local_name, message
-from store.validation.shapes import Node, Shape, ShapesDifference, loq_shapes, official_difference
+from store.validation.messages import field_name, message
+from store.validation.shapes import Shape, ShapesDifference, loq_shapes, official_difference
 
 QUALIFICATION = ELM + "Qualification"
 _MAX_FAN_IN = 50     # a node reached by more nodes than this is shared (an awarding body), not owned
@@ -94,9 +96,9 @@ class ValidationReport:
         return shacl_report.summary(self)
 
 
-def node_id(node: Node) -> str:
-    """An IRI as is, a blank node as "_:label"."""
-    return node.value if isinstance(node, NamedNode) else f"_:{node.value}"
+def node_id(node: Term) -> str:
+    """An IRI as is, a blank node as "_:label" (a literal, never a reported focus node, as its text)."""
+    return f"_:{node.value}" if isinstance(node, BlankNode) else node.value
 
 
 class _Owners:
@@ -104,20 +106,21 @@ class _Owners:
 
     def __init__(self, store: pyoxigraph.Store, graph: NamedNode, evaluator: Evaluator) -> None:
         self.store, self.graph, self.ev = store, graph, evaluator
-        self.cache: dict[Node, str | None] = {}
+        self.cache: dict[Term, str | None] = {}
 
-    def of(self, node: Node) -> str | None:
+    def of(self, node: Term) -> str | None:
         if node not in self.cache:
             self.cache[node] = self._walk(node)
         return self.cache[node]
 
-    def _walk(self, node: Node) -> str | None:
-        frontier, seen = {node}, {node}
+    def _walk(self, node: Term) -> str | None:
+        frontier: set[Term] = {node}
+        seen = set(frontier)
         for _ in range(_MAX_DEPTH + 1):
             found = {n for n in frontier if self.ev.is_instance(n, QUALIFICATION)}
             if found:
                 return node_id(found.pop()) if len(found) == 1 else None
-            parents: set[Node] = set()
+            parents: set[Term] = set()
             for n in frontier:
                 quads = self.store.quads_for_pattern(None, None, n, self.graph)
                 parents.update(cast(Node, q.subject) for q in quads)
@@ -185,12 +188,8 @@ def _key(raw: RawResult) -> Hashable:
 
 def _cause(raw: RawResult, patched: frozenset[str]) -> str:
     """The patched shape that makes this result differ: the one its failed constraint refers to."""
-    involved: list[Shape] = []
-    for c in raw.source.constraints:
-        if c.component == raw.component:
-            members = c.value if isinstance(c.value, tuple) else (c.value,)
-            involved.extend(m for m in members if isinstance(m, Shape))
-    involved += [raw.source, raw.top]
+    nested = raw.constraint.nested if raw.constraint is not None else ()
+    involved: list[Shape] = [*nested, raw.source, raw.top]
     return next((s.iri for s in involved if s.iri in patched), raw.top.iri)
 
 

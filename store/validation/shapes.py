@@ -1,12 +1,12 @@
 """Compile a SHACL shapes graph into plain Python shape objects the NQDB engine can evaluate.
 
-Only the SHACL Core features the LOQ profile uses are supported; any other sh: term on a shape
-raises UnsupportedShapeFeature, so an unknown constraint can never pass silently.
+Only the SHACL Core features the LOQ profile uses are supported (the constraint parameters of
+`constraints.registry`); any other sh: term on a shape raises UnsupportedShapeFeature, so an unknown
+constraint can never pass silently.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -17,47 +17,20 @@ from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, parse
 
 from store.core.namespaces import RDF, RDFS, SH
 from store.core.paths import SHAPES
-
-Term = NamedNode | BlankNode | Literal
-Node = NamedNode | BlankNode
+from store.validation.constraints.base import Constraint, Node, Term, is_true
+from store.validation.constraints.base import UnsupportedShapeFeature as UnsupportedShapeFeature
+from store.validation.constraints.registry import BY_PARAMETER, CONSTRAINTS
 
 # The shape files NQDB validates against: the pyshacl-compatible LOQ copy and our patched mdr copy.
 SHAPE_FILES: tuple[Path, ...] = (SHAPES / "LOQ-constraints.ttl", SHAPES / "LOQ-constraints-mdr.nqdb.ttl")
 # The same with the official, unpatched mdr file: the verdict the Europass QDR would give (issue 9, case 14).
 OFFICIAL_SHAPE_FILES: tuple[Path, ...] = (SHAPES / "LOQ-constraints.ttl", SHAPES / "LOQ-constraints-mdr.ttl")
 
-# Constraint parameters the engine evaluates (value: the constraint component's local name).
-COMPONENTS = {
-    "minCount": "MinCountConstraintComponent", "maxCount": "MaxCountConstraintComponent",
-    "class": "ClassConstraintComponent", "datatype": "DatatypeConstraintComponent",
-    "nodeKind": "NodeKindConstraintComponent", "pattern": "PatternConstraintComponent",
-    "uniqueLang": "UniqueLangConstraintComponent", "disjoint": "DisjointConstraintComponent",
-    "hasValue": "HasValueConstraintComponent", "in": "InConstraintComponent",
-    "or": "OrConstraintComponent", "and": "AndConstraintComponent", "node": "NodeConstraintComponent",
-    "closed": "ClosedConstraintComponent",
-}
-# sh: terms that carry no constraint (documentation, structure, or handled by the shape itself).
+# sh: terms that are no constraint parameter (documentation, structure, or handled by the shape itself).
 NON_CONSTRAINTS = frozenset({
     "name", "description", "order", "message", "severity", "deactivated", "path", "property",
-    "targetClass", "ignoredProperties", "flags", "NodeShape", "PropertyShape", "group",
+    "targetClass", "ignoredProperties", "flags", "NodeShape", "PropertyShape", "group", "closed",
 })
-
-
-class UnsupportedShapeFeature(ValueError):
-    """The shapes graph uses a SHACL feature the NQDB engine does not implement."""
-
-
-@dataclass(frozen=True)
-class Constraint:
-    """One constraint parameter of a shape, e.g. sh:minCount 1 or sh:class elm:Organisation."""
-
-    kind: str                       # key of COMPONENTS
-    value: object                   # int, NamedNode, re.Pattern, frozenset, tuple[Shape, ...], Shape
-
-    @property
-    def component(self) -> str:
-        """The SHACL constraint component IRI."""
-        return SH + COMPONENTS[self.kind]
 
 
 @dataclass(eq=False)
@@ -68,7 +41,6 @@ class Shape:
     path: NamedNode | None = None
     name: str | None = None
     label: str | None = None
-    message: str | None = None
     severity: str = SH + "Violation"
     deactivated: bool = False
     targets: tuple[NamedNode, ...] = ()
@@ -108,9 +80,15 @@ class _Graph:
                 by_pred.setdefault(triple.predicate.value, []).append(cast(Term, triple.object))
 
     def objects(self, s: Node, p: str) -> list[Term]:
+        """The values of a predicate of a node."""
         return self.spo.get(s, {}).get(p, [])
 
     def one(self, s: Node, p: str) -> Term | None:
+        """The value of a predicate of a node, if any.
+
+        Raises:
+            UnsupportedShapeFeature: it has more than one.
+        """
         values = self.objects(s, p)
         if len(values) > 1:
             raise UnsupportedShapeFeature(f"{s} has {len(values)} values for {p}; expected at most one.")
@@ -138,18 +116,30 @@ def _text(values: Sequence[Term]) -> str | None:
     return chosen[0].value if chosen else None
 
 
-def _is_true(term: Term | None) -> bool:
-    return isinstance(term, Literal) and term.value.lower() in ("true", "1")
-
-
 class _Compiler:
-    """Turns shape nodes into Shape objects, memoised so shared and recursive references resolve."""
+    """Turns shape nodes into Shape objects, memoised so shared and recursive references resolve.
+
+    It is the `ShapeReader` the constraint classes compile their parameters with.
+    """
 
     def __init__(self, graph: _Graph) -> None:
         self.g = graph
         self.shapes: dict[Node, Shape] = {}
 
+    def one(self, node: Node, predicate: str) -> Term | None:
+        """The value of a predicate of a shape node, if any (at most one)."""
+        return self.g.one(node, predicate)
+
+    def items(self, head: Term) -> list[Term]:
+        """The members of an RDF list."""
+        return self.g.items(head)
+
     def shape(self, node: Term) -> Shape:
+        """The compiled shape of a node.
+
+        Raises:
+            UnsupportedShapeFeature: it is a literal, or uses a feature NQDB does not implement.
+        """
         if not isinstance(node, NamedNode | BlankNode):
             raise UnsupportedShapeFeature(f"A shape must be an IRI or blank node, not {node}.")
         if node in self.shapes:
@@ -161,9 +151,9 @@ class _Compiler:
         severity = g.one(node, SH + "severity")
         shape = Shape(
             node=node, path=path, name=_text(g.objects(node, SH + "name")),
-            label=_text(g.objects(node, RDFS + "label")), message=_text(g.objects(node, SH + "message")),
+            label=_text(g.objects(node, RDFS + "label")),
             severity=severity.value if isinstance(severity, NamedNode) else SH + "Violation",
-            deactivated=_is_true(g.one(node, SH + "deactivated")),
+            deactivated=is_true(g.one(node, SH + "deactivated")),
             targets=tuple(t for t in g.objects(node, SH + "targetClass") if isinstance(t, NamedNode)),
         )
         self.shapes[node] = shape
@@ -174,14 +164,13 @@ class _Compiler:
         g, node = self.g, shape.node
         for pred in g.spo.get(node, {}):
             local = pred[len(SH):] if pred.startswith(SH) else None
-            if local is not None and local not in COMPONENTS and local not in NON_CONSTRAINTS:
+            if local is not None and local not in BY_PARAMETER and local not in NON_CONSTRAINTS:
                 raise UnsupportedShapeFeature(f"Shape {shape.iri} uses sh:{local}, unsupported by NQDB.")
-        for kind in COMPONENTS:
-            for value in g.objects(node, SH + kind):
-                if kind != "closed":
-                    shape.constraints.append(Constraint(kind, self._parameter(shape, kind, value)))
+        for constraint in CONSTRAINTS:
+            for value in g.objects(node, SH + constraint.parameter):
+                shape.constraints.append(constraint.compile(value, shape, self))
         shape.properties = [self.shape(p) for p in g.objects(node, SH + "property")]
-        shape.closed = _is_true(g.one(node, SH + "closed"))
+        shape.closed = is_true(g.one(node, SH + "closed"))
         ignored: list[Term] = []
         for head in g.objects(node, SH + "ignoredProperties"):
             ignored.extend(g.items(head))
@@ -189,31 +178,13 @@ class _Compiler:
         shape.allowed = frozenset(t for t in [*paths, *ignored] if isinstance(t, NamedNode))
         active = [p for p in shape.properties if not p.deactivated]
         shape.required = tuple(
-            p for p in active if any(c.kind in ("minCount", "hasValue") for c in p.constraints))
+            p for p in active if any(c.fails_when_absent for c in p.constraints))
         by_path: dict[NamedNode, list[Shape]] = {}
         for p in active:
             if p.path is None:
                 raise UnsupportedShapeFeature(f"sh:property of {shape.iri} has no sh:path.")
             by_path.setdefault(p.path, []).append(p)
         shape.by_path = {k: tuple(v) for k, v in by_path.items()}
-
-    def _parameter(self, shape: Shape, kind: str, value: Term) -> object:
-        if kind in ("minCount", "maxCount"):
-            return int(value.value)
-        if kind == "pattern":
-            flags = self.g.one(shape.node, SH + "flags")
-            return re.compile(value.value, re.IGNORECASE if flags and "i" in flags.value else 0)
-        if kind == "uniqueLang":
-            return _is_true(value)
-        if kind == "in":
-            return frozenset(self.g.items(value))
-        if kind in ("or", "and"):
-            return tuple(self.shape(member) for member in self.g.items(value))
-        if kind == "node":
-            return self.shape(value)
-        if kind in ("class", "datatype", "nodeKind", "disjoint") and not isinstance(value, NamedNode):
-            raise UnsupportedShapeFeature(f"Shape {shape.iri}: sh:{kind} must be an IRI.")
-        return value
 
 
 def compile_shapes(files: Sequence[Path]) -> ShapesGraph:
@@ -272,12 +243,7 @@ def reaches(shape: Shape, patched: frozenset[str], seen: set[int] | None = None)
     seen.add(id(shape))
     if shape.iri in patched:
         return True
-    nested: list[Shape] = list(shape.properties)
-    for c in shape.constraints:
-        if isinstance(c.value, Shape):
-            nested.append(c.value)
-        elif isinstance(c.value, tuple):
-            nested.extend(m for m in c.value if isinstance(m, Shape))
+    nested = [*shape.properties, *(n for c in shape.constraints for n in c.nested)]
     return any(reaches(n, patched, seen) for n in nested)
 
 
