@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -79,6 +80,24 @@ def test_reports_render(store: Store) -> None:
     results = set(shacl.objects(None, URIRef(SH + "result")))
     assert len(results) == len(report.violations) == data["violation_count"]
     assert (None, URIRef(SH + "value"), Literal("draft")) in shacl
+
+
+def test_a_15_mb_literal_validates_in_seconds(store: Store) -> None:
+    """A 15 MB description (just under the importer's 16 MiB limit), and the same text where a concept is due
+    (sh:class looks up its types), validate in seconds: type lookups never hash or read a literal."""
+    huge = "x" * (15 * 1024 * 1024)
+    graph = minimal()
+    graph.remove((Q, DCT.description, None))
+    graph.add((Q, DCT.description, Literal(huge, lang="en")))
+    started = time.perf_counter()
+    report = validate(store, graph, "huge-description")
+    assert report.conforms and time.perf_counter() - started < 10, report.to_text()[:500]
+    graph.remove((Q, ELM.EQFLevel, None))
+    graph.add((Q, ELM.EQFLevel, Literal(huge)))
+    started = time.perf_counter()
+    report = validate(store, graph, "huge-concept")
+    assert time.perf_counter() - started < 10
+    assert {(v.path, v.constraint) for v in report.violations} >= {(str(ELM.EQFLevel), SH + "ClassConstraintComponent")}
 
 
 def test_unknown_shacl_feature_fails_loudly(tmp_path: Path) -> None:
