@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 FILE_NAME = "register.sqlite3"
@@ -118,6 +118,12 @@ def database_path(store_path: Path) -> Path:
 def now() -> str:
     """The current time as stored: ISO 8601 in UTC, to the second."""
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def later(seconds: float) -> str:
+    """The time `seconds` from now, as stored (expiry of a session or a lockout)."""
+    moment = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=seconds)
+    return moment.isoformat().replace("+00:00", "Z")
 
 
 def open_database(store_path: Path) -> sqlite3.Connection:
