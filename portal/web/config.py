@@ -37,3 +37,7 @@ class Defaults:
     # issue 9 cases 1 and 3 (docs/security.md "The public SPARQL endpoint"):
     SPARQL_FEDERATION_ALLOW = ""       # comma-separated SERVICE endpoint IRIs a query may call; empty = none (refused)
     SPARQL_WORKER_MEMORY = "1GiB"      # heap cap per SPARQL worker (RLIMIT_DATA): bytes or e.g. 512MiB; 0 = none
+    # -- register (issue 11: staff logins, README "Running the register") ---------------------------
+    LOGIN_MAX_FAILURES = 5             # wrong passwords in a row that lock an account; 0 = never lock
+    LOGIN_LOCKOUT_SECONDS = 900        # how long a locked account refuses every login, even the right password
+    SESSION_LIFETIME_SECONDS = 28800   # a staff session ends this long after login (8 hours), whatever its use
