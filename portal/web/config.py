@@ -41,3 +41,8 @@ class Defaults:
     LOGIN_MAX_FAILURES = 5             # wrong passwords in a row that lock an account; 0 = never lock
     LOGIN_LOCKOUT_SECONDS = 900        # how long a locked account refuses every login, even the right password
     SESSION_LIFETIME_SECONDS = 28800   # a staff session ends this long after login (8 hours), whatever its use
+    # -- api (issue 11: /api/v1, docs/api.md) ---------------------------------------------------------
+    API_PAGE_LIMIT = 100               # most records one page of GET /api/v1/records lists (also the default limit)
+    API_RATE_LIMIT = 600               # requests an API token may make per window, per server process; 0 = no limit
+    API_RATE_WINDOW_SECONDS = 60.0     # the window API_RATE_LIMIT counts over (a token bucket refilled evenly)
+    API_MAX_BODY_BYTES = 16777216      # largest request body the API reads (16 MiB); more gets 413
