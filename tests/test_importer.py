@@ -95,11 +95,8 @@ def test_the_unchanged_check_sees_a_change(demo_store: Store, tmp_path: Path) ->
     importer.import_file(demo_store, MINIMAL, "minimal")
     after = content(demo_store)
     assert after != before and after.version != before.version
-    # a table of the current version grows by a byte (copied first: the test stores share tables by hard link)
-    table = next(demo_store.snapshot_path().glob("*.sst"))
-    data = table.read_bytes()
-    table.unlink()
-    table.write_bytes(data + b"\0")
+    # a stray file in the current version (the file check sees what the quad counts cannot)
+    (demo_store.snapshot_path() / "000999.log").write_bytes(b"\0")
     assert content(demo_store) != after
 
 

@@ -168,7 +168,9 @@ def test_sparql_result_over_64k_streams_complete(demo_store: Store) -> None:
 def test_sparql_timeout_mid_stream_breaks_the_body(demo_store: Store) -> None:
     """Issue 9 case 23: past the timeout after 200 was sent, the chunked body is cut, never ended cleanly."""
     # The timeout leaves room for the first rows on a loaded 2-core machine; the rest never ends.
-    with sparql_portal(demo_store.path, SPARQL_TIMEOUT=8.0) as live:
+    with sparql_portal(demo_store.path, SPARQL_TIMEOUT=12.0) as live:
+        # warm the workers first: starting them (imports, opening the store) must not eat the timeout
+        assert [get(live, COUNT)[0] for _ in range(2)] == [200] * 2
         connection, response = open_stream(live, FAST_THEN_SLOW)
         try:
             assert response.status == 200 and response.getheader("Transfer-Encoding") == "chunked"
@@ -176,6 +178,7 @@ def test_sparql_timeout_mid_stream_breaks_the_body(demo_store: Store) -> None:
                 response.read()
             assert len(cut.value.partial) > 64 * 1024  # the first rows did arrive
         finally:
+            response.close()
             connection.close()
         assert [get(live, COUNT)[0] for _ in range(3)] == [200] * 3
 
