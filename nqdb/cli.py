@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import getpass
 import json
-import os
-import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,24 +11,15 @@ from typing import Any
 
 import click
 
-from nqdb import console
+from nqdb import console, register_commands
+from nqdb.options import JSON_OPTION, PASSWORD_FILE_OPTION, QUIET_OPTION, STORE_OPTION, emit, fail
 from store.core.snapshots import StoreLocked
 from store.core.triplestore import Store
 from store.ingest import importer
 from store.ingest.mapping.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, DEFAULT_MAX_RATIO, TableLimits
 from store.ingest.rdfinput import InputRejected
-from store.registry import accounts, passwords, tokens
+from store.registry import accounts
 from store.registry.accounts import AccountError
-from store.registry.principals import PermissionDenied, Principal, Role
-from store.validation.profile import ValidationReport
-
-STORE_OPTION = click.option("--store", "store_path", envvar="NQDB_STORE", default="nqdb-store",
-                            show_default=True, type=click.Path(file_okay=False, path_type=Path),
-                            help="Store directory (env NQDB_STORE).")
-JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print a JSON report on stdout.")
-QUIET_OPTION = click.option("--quiet", "-q", is_flag=True, help="No progress bar, only errors.")
-PASSWORD_FILE_OPTION = click.option("--password-file", type=click.Path(dir_okay=False, path_type=Path),
-                                    help="Read the password from this file's first line (default: prompt twice).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -55,14 +43,16 @@ def init(admin_email: str | None, password_file: Path | None, store_path: Path, 
     try:  # the email and the password are checked before anything is written
         if admin_email is not None:
             admin_email = accounts.check_email(admin_email)
-            if not database_path(store_path).is_file() or not _has_user(store_path, admin_email, as_json):
-                password = _password(password_file, as_json)
+            known = database_path(store_path).is_file() and register_commands.has_user(store_path, admin_email,
+                                                                                          as_json)
+            if not known:
+                password = register_commands.new_password(password_file, as_json)
     except AccountError as error:
-        _fail(as_json, str(error))
+        fail(as_json, str(error))
     count = initialise(Store(store_path))
-    with _register(store_path, as_json) as register:
+    with register_commands.open_register(store_path, as_json) as register:
         if admin_email is not None and password is not None:
-            accounts.add_user(register, admin_email, "admin", password=password, by=_operator())
+            accounts.add_user(register, admin_email, "admin", password=password, by=register_commands.operator())
         admin = None if admin_email is None else accounts.get_user(register, admin_email)
     payload = {"store": str(store_path), "vocabularies": count, "admin": None if admin is None else admin.to_json(),
                "adminCreated": password is not None}
@@ -70,7 +60,7 @@ def init(admin_email: str | None, password_file: Path | None, store_path: Path, 
     if admin is not None:
         text += (f"\nAdmin {admin.email} created." if password is not None
                  else f"\n{admin.email} already exists ({admin.role}); unchanged.")
-    _report(as_json, payload, text)
+    emit(as_json, payload, text)
 
 
 @main.command()
@@ -104,9 +94,9 @@ def load(files: tuple[Path, ...], dataset_id: str | None, title: str | None, rep
 
             initialise(store)
     except InputRejected as error:
-        _fail(as_json, str(error))
+        fail(as_json, str(error))
     except OSError as error:
-        _fail(as_json, f"{store_path}: cannot create the store ({error.strerror or error}).")
+        fail(as_json, f"{store_path}: cannot create the store ({error.strerror or error}).")
     results = []
     for path in files:
         with console.byte_progress(f"Importing {path.name}", path, quiet or as_json) as progress:
@@ -116,9 +106,9 @@ def load(files: tuple[Path, ...], dataset_id: str | None, title: str | None, rep
                                               strip_personal_data=strip_personal_data,
                                               progress=progress.bytes_read, phase=progress.phase)
             except importer.ValidationFailed as error:
-                _fail(as_json, str(error), report=error.report)
+                fail(as_json, str(error), report=error.report)
             except (InputRejected, importer.DatasetExists, importer.WriteFailed, StoreLocked) as error:
-                _fail(as_json, str(error))
+                fail(as_json, str(error))
         results.append(result)
         if not as_json:
             console.print_import(result)
@@ -156,7 +146,7 @@ def validate(file: Path, media_type: str | None, report_format: str, as_json: bo
         with console.byte_progress(f"Reading {file.name}", file, quiet or as_json) as progress:
             report, completeness = validate_file(file, media_type, progress.bytes_read, progress.phase)
     except (InputRejected, importer.WriteFailed) as error:  # WriteFailed: no room for the temporary store
-        _fail(as_json, str(error))
+        fail(as_json, str(error))
     if as_json or report_format == "json":
         click.echo(json.dumps({"file": str(file), **report.to_json(),
                                "annexVI": completeness.to_json()}, indent=2))
@@ -179,7 +169,7 @@ def stats(store_path: Path, as_json: bool) -> None:
 
     store = Store(store_path)
     if not store.is_initialised():
-        _fail(as_json, f"No NQDB store at {store_path}; run `nqdb init --store {store_path}`.")
+        fail(as_json, f"No NQDB store at {store_path}; run `nqdb init --store {store_path}`.")
     summary = statistics.summary(store)
     if as_json:
         click.echo(json.dumps(summary.to_json(), indent=2))
@@ -239,25 +229,6 @@ def demo(base: str, output: Path | None) -> None:
         output.write_text(text, encoding="utf-8")
 
 
-def _report(as_json: bool, payload: dict[str, Any], text: str) -> None:
-    click.echo(json.dumps(payload, indent=2) if as_json else text)
-
-
-def _fail(as_json: bool, message: str, report: ValidationReport | None = None) -> None:
-    if as_json:
-        payload: dict[str, Any] = {"error": message}
-        if report is not None:
-            payload["validation"] = report.to_json()
-        click.echo(json.dumps(payload, indent=2))
-    else:
-        click.echo(f"Error: {message}", err=True)
-        if report is not None:
-            click.echo(report.to_text(), err=True)
-    sys.exit(1)
-
-
-
-
 @main.command()
 @click.option("--dir", "folder", default=".", show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Folder to write the template into.")
@@ -269,8 +240,8 @@ def template(folder: Path, as_json: bool) -> None:
     try:
         written = write_template(folder)
     except OSError as error:
-        _fail(as_json, f"{error.filename or folder}: cannot write the template ({error.strerror or error}).")
-    _report(as_json, {"files": [str(p) for p in written]},
+        fail(as_json, f"{error.filename or folder}: cannot write the template ({error.strerror or error}).")
+    emit(as_json, {"files": [str(p) for p in written]},
             "Wrote " + ", ".join(str(p) for p in written) + ".\nFill in the rows, then run "
             f"`nqdb import-table {folder / 'register.xlsx'} --mapping {folder / 'mapping.yaml'}`.")
 
@@ -323,7 +294,7 @@ def import_table(file: Path, mapping_path: Path | None, dataset_id: str | None, 
         if dry_run:
             check_output(output or file.with_suffix(".ttl"), file, mapping_path)
     except InputRejected as error:
-        _fail(as_json, str(error))
+        fail(as_json, str(error))
     if dry_run:
         _import_table_dry_run(file, mapping_path, base, output or file.with_suffix(".ttl"), skip_invalid,
                               as_json, quiet, limits)
@@ -341,9 +312,9 @@ def import_table(file: Path, mapping_path: Path | None, dataset_id: str | None, 
     except RowsRejected as error:
         _fail_rows(as_json, error, file)
     except importer.ValidationFailed as error:
-        _fail(as_json, str(error), report=error.report)
+        fail(as_json, str(error), report=error.report)
     except (MappingInvalid, TableUnreadable, InputRejected, importer.DatasetExists, StoreLocked) as error:
-        _fail(as_json, str(error))
+        fail(as_json, str(error))
     if as_json:
         payload = {**console.import_json(result), "table": table_console.build_json(built)}
         click.echo(json.dumps(payload, indent=2))
@@ -365,7 +336,7 @@ def _import_table_dry_run(file: Path, mapping_path: Path, base: str, output: Pat
     except RowsRejected as error:
         _fail_rows(as_json, error, file)
     except (MappingInvalid, TableUnreadable, InputRejected) as error:
-        _fail(as_json, str(error))
+        fail(as_json, str(error))
     if as_json:
         click.echo(json.dumps({"output": str(output), "table": table_console.build_json(checked.build),
                                **checked.report.to_json(), "annexVI": checked.completeness.to_json()},
@@ -410,7 +381,7 @@ def dump(dumps_dir: Path | None, base: str, languages: str, license_url: str, st
 
     store = Store(store_path)
     if not store.is_initialised():
-        _fail(as_json, f"No NQDB store at {store_path}; run `nqdb init --store {store_path}`.")
+        fail(as_json, f"No NQDB store at {store_path}; run `nqdb init --store {store_path}`.")
     directory = store_dumps.dumps_dir(store, str(dumps_dir or ""))
     try:
         with _dump_progress(quiet or as_json) as progress:
@@ -418,7 +389,7 @@ def dump(dumps_dir: Path | None, base: str, languages: str, license_url: str, st
                                             languages=[x.strip() for x in languages.split(",") if x.strip()],
                                             license_url=license_url)
     except (store_dumps.DumpFailed, store_dumps.DumpBusy) as error:  # disk full...: `latest` is unchanged
-        _fail(as_json, str(error))
+        fail(as_json, str(error))
     if as_json:
         click.echo(json.dumps({"directory": str(directory), **manifest.to_json()}, indent=2))
     else:
@@ -442,188 +413,8 @@ def _dump_progress(quiet: bool) -> Iterator[Callable[[str, int, int], None] | No
         yield lambda name, done, total: bar.update(task, description=name, completed=done, total=total)
 
 
-@main.group()
-def organisation() -> None:
-    """The register's awarding bodies: the organisations editors and API tokens act for."""
-
-
-@organisation.command("add")
-@click.argument("iri")
-@click.option("--name", required=True, help="The organisation's name.")
-@STORE_OPTION
-@JSON_OPTION
-def organisation_add(iri: str, name: str, store_path: Path, as_json: bool) -> None:
-    """Add the organisation with this IRI (the awarding body its records name)."""
-    with _register(store_path, as_json) as register:
-        added = accounts.add_organisation(register, iri, name, by=_operator())
-    _report(as_json, added.to_json(), f"Added organisation {added.iri} ({added.name}).")
-
-
-@organisation.command("list")
-@STORE_OPTION
-@JSON_OPTION
-def organisation_list(store_path: Path, as_json: bool) -> None:
-    """Every organisation of the register, by name."""
-    with _register(store_path, as_json) as register:
-        found = accounts.list_organisations(register)
-    _report(as_json, {"organisations": [o.to_json() for o in found]},
-            "\n".join(f"{o.iri}  {o.name}" for o in found) or "No organisations yet: `nqdb organisation add`.")
-
-
-@main.group()
-def user() -> None:
-    """Staff accounts: admins, reviewers (the authority) and editors (an awarding body's staff)."""
-
-
-@user.command("add")
-@click.argument("email")
-@click.option("--role", required=True, type=click.Choice([r.value for r in Role]), help="What the user may do.")
-@click.option("--organisation", "organisations", multiple=True, metavar="IRI",
-              help="An organisation an editor acts for (repeat for more; none for admin and reviewer).")
-@click.option("--name", default="", help="The user's name, as shown on the staff pages.")
-@PASSWORD_FILE_OPTION
-@STORE_OPTION
-@JSON_OPTION
-def user_add(email: str, role: str, organisations: tuple[str, ...], name: str, password_file: Path | None,
-             store_path: Path, as_json: bool) -> None:
-    """Add a user with a password (prompted twice, or --password-file)."""
-    with _register(store_path, as_json) as register:  # every argument is checked before the prompt
-        accounts.check_organisations(register, accounts.check_role(role), organisations)
-        if accounts.get_user(register, accounts.check_email(email)) is not None:
-            raise AccountError(f"A user with the email {email.strip()} already exists.")
-        added = accounts.add_user(register, email, role, name=name, organisations=organisations,
-                                  password=_password(password_file, as_json), by=_operator())
-    _report(as_json, added.to_json(), f"Added {added.role} {added.email}.")
-
-
-@user.command("list")
-@STORE_OPTION
-@JSON_OPTION
-def user_list(store_path: Path, as_json: bool) -> None:
-    """Every user with role, state and organisations (never a password hash)."""
-    with _register(store_path, as_json) as register:
-        found = accounts.list_users(register)
-    lines = [f"{u.email}  {u.role}  {'disabled' if u.disabled else 'enabled'}"
-             + (f"  locked until {u.locked_until}" if u.locked_until else "")
-             + (f"  {' '.join(u.organisations)}" if u.organisations else "") for u in found]
-    _report(as_json, {"users": [u.to_json() for u in found]}, "\n".join(lines) or "No users yet: `nqdb user add`.")
-
-
-@user.command("disable")
-@click.argument("email")
-@STORE_OPTION
-@JSON_OPTION
-def user_disable(email: str, store_path: Path, as_json: bool) -> None:
-    """Stop a user from logging in and end their sessions."""
-    with _register(store_path, as_json) as register:
-        changed = accounts.disable_user(register, email, by=_operator())
-    _report(as_json, changed.to_json(), f"Disabled {changed.email}.")
-
-
-@user.command("enable")
-@click.argument("email")
-@STORE_OPTION
-@JSON_OPTION
-def user_enable(email: str, store_path: Path, as_json: bool) -> None:
-    """Let a disabled or locked-out user log in again."""
-    with _register(store_path, as_json) as register:
-        changed = accounts.enable_user(register, email, by=_operator())
-    _report(as_json, changed.to_json(), f"Enabled {changed.email}.")
-
-
-@main.group()
-def token() -> None:
-    """API tokens: secrets programs send as `Authorization: Bearer …` to act for organisations."""
-
-
-@token.command("create")
-@click.option("--name", required=True, help="Who or what uses the token (shown in lists and the audit log).")
-@click.option("--role", default="editor", show_default=True, type=click.Choice(["editor", "reviewer"]),
-              help="editor: submits for its organisations; reviewer: acts for the authority.")
-@click.option("--organisation", "organisations", multiple=True, metavar="IRI",
-              help="An organisation an editor token submits for (repeat for more).")
-@STORE_OPTION
-@JSON_OPTION
-def token_create(name: str, role: str, organisations: tuple[str, ...], store_path: Path, as_json: bool) -> None:
-    """Create a token and print its secret, once: only its hash is kept."""
-    with _register(store_path, as_json) as register:
-        created, secret = tokens.create_token(register, name, role, organisations, by=_operator())
-    bound = f" for {', '.join(created.organisations)}" if created.organisations else ""
-    _report(as_json, {"token": created.to_json(), "secret": secret},
-            f"Created API token {created.id} ({created.name}), {created.role}{bound}. Its secret, which cannot be "
-            f"shown again:\n{secret}")
-
-
-@token.command("list")
-@STORE_OPTION
-@JSON_OPTION
-def token_list(store_path: Path, as_json: bool) -> None:
-    """Every token, revoked ones too (never a secret)."""
-    with _register(store_path, as_json) as register:
-        found = tokens.list_tokens(register)
-    lines = [f"{t.id}  {t.name}  {t.role}  " + (f"revoked {t.revoked}" if t.revoked else "active")
-             + f"  last used {t.last_used or 'never'}" + (f"  {' '.join(t.organisations)}" if t.organisations else "")
-             for t in found]
-    _report(as_json, {"tokens": [t.to_json() for t in found]}, "\n".join(lines) or "No API tokens yet.")
-
-
-@token.command("revoke")
-@click.argument("token_id", metavar="ID", type=int)
-@STORE_OPTION
-@JSON_OPTION
-def token_revoke(token_id: int, store_path: Path, as_json: bool) -> None:
-    """Revoke a token for good: it authenticates no more."""
-    with _register(store_path, as_json) as register:
-        revoked = tokens.revoke_token(register, token_id, by=_operator())
-    _report(as_json, revoked.to_json(), f"API token {revoked.id} ({revoked.name}) is revoked since {revoked.revoked}.")
-
-
-@contextmanager
-def _register(store_path: Path, as_json: bool) -> Iterator[sqlite3.Connection]:
-    """The register of an initialised store; a refused change inside is a one-line error and changes nothing."""
-    from store.registry.database import open_database
-
-    if not Store(store_path).is_initialised():
-        _fail(as_json, f"No NQDB store at {store_path}; run `nqdb init --store {store_path}`.")
-    try:
-        connection = open_database(store_path)
-    except (sqlite3.Error, OSError, RuntimeError) as error:  # RuntimeError: a register newer than this NQDB
-        _fail(as_json, f"{store_path}: cannot open the register database ({error}).")
-    try:
-        yield connection
-    except (AccountError, PermissionDenied) as error:
-        _fail(as_json, str(error))
-    finally:
-        connection.close()
-
-
-def _has_user(store_path: Path, email: str, as_json: bool) -> bool:
-    with _register(store_path, as_json) as register:
-        return accounts.get_user(register, email) is not None
-
-
-def _operator() -> Principal:
-    """The person running the command, as the register audits them."""
-    try:
-        name = getpass.getuser()
-    except (OSError, KeyError):  # no login name in the environment and no passwd entry (some containers)
-        name = str(os.getuid())
-    return accounts.operator(name)
-
-
-def _password(password_file: Path | None, as_json: bool) -> str:
-    """A new password: the first line of `password_file`, or typed twice (prompts on stderr, never echoed)."""
-    if password_file is None:
-        password = str(click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True))
-    else:
-        try:
-            password = password_file.read_text(encoding="utf-8").partition("\n")[0].removesuffix("\r")
-        except (OSError, UnicodeDecodeError) as error:
-            _fail(as_json, f"{password_file}: cannot read the password ({getattr(error, 'strerror', None) or error}).")
-    try:
-        return passwords.check(password)
-    except passwords.PasswordRejected as error:
-        raise AccountError(str(error)) from None
+for group in (register_commands.organisation, register_commands.user, register_commands.token):
+    main.add_command(group)
 
 
 if __name__ == "__main__":
