@@ -13,6 +13,13 @@ import re
 DATASET_PREFIX = "urn:nqdb:dataset:"
 VOCABULARY_PREFIX = "urn:nqdb:vocabulary:"
 METADATA_GRAPH = "urn:nqdb:metadata"
+# The register (store/registry): record content and provenance live in the private database.
+RECORD_PREFIX = "urn:nqdb:record:"
+PROVENANCE_GRAPH = "urn:nqdb:provenance"
+REGISTER_DATASET = "register"  # the dataset whose graph holds every published register record
+# One record's quads copied into the public database only for the length of a validation inside one write;
+# dropped before the write publishes (store/registry/records.py), so never part of a published snapshot.
+SCRATCH_GRAPH = "urn:nqdb:scratch:validation"
 
 _DATASET_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
@@ -30,6 +37,16 @@ def dataset_graph(dataset_id: str) -> str:
 def vocabulary_graph(name: str) -> str:
     """The named graph that holds one controlled vocabulary (file stem under ontology/vocabularies)."""
     return VOCABULARY_PREFIX + name
+
+
+def record_working_graph(key: str) -> str:
+    """The private graph holding the working copy (the next version) of register record `key`."""
+    return f"{RECORD_PREFIX}{key}:working"
+
+
+def record_version_graph(key: str, version: int) -> str:
+    """The private graph holding immutable version `version` of register record `key`."""
+    return f"{RECORD_PREFIX}{key}:v{version}"
 
 
 def dataset_id_of(graph: str) -> str | None:

@@ -49,6 +49,7 @@ EQF = "http://data.europa.eu/snb/eqf/"
 ISCED_F = "http://data.europa.eu/snb/isced-f/"
 SKILL_TYPE = "http://data.europa.eu/snb/skill-type/"
 EDUCATION_CREDIT = "http://data.europa.eu/snb/education-credit/"
+EUROPASS_STATUS = "http://data.europa.eu/snb/status/"  # publication status (released, obsolete, ...)
 EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
 EU_LANGUAGE = EU_AUTHORITY + "language/"
 EU_COUNTRY = EU_AUTHORITY + "country/"
