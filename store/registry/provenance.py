@@ -42,7 +42,7 @@ def agent_iri(actor: str) -> str:
 def record_activity(writer: Writer, *, audit_id: int, record_iri: str, action: str, actor: str, at: str,
                     used: str | None = None, generated: str | None = None, reason: str | None = None) -> str:
     """Add one prov:Activity to the private provenance graph; returns its IRI."""
-    activity, agent = ox.NamedNode(f"{ACTIVITY_PREFIX}{audit_id}"), ox.NamedNode(agent_iri(actor))
+    activity, agent = ox.NamedNode(f"{ACTIVITY_PREFIX}{audit_id:012d}"), ox.NamedNode(agent_iri(actor))
     target, a = ox.NamedNode(graphs.PROVENANCE_GRAPH), ox.NamedNode(RDF + "type")
     quads = [ox.Quad(activity, a, ox.NamedNode(PROV + "Activity"), target),
              ox.Quad(agent, a, ox.NamedNode(PROV + "Agent"), target),
