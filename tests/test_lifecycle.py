@@ -24,7 +24,7 @@ REVIEWER = Principal("user:rev@authority", Role.REVIEWER, frozenset())
 ADMIN = Principal("user:admin@authority", Role.ADMIN, frozenset())
 STATES: tuple[State | None, ...] = (None, *State)
 
-EXPECTED = {
+EXPECTED: dict[tuple[State | None, Action], State] = {
     (None, Action.CREATE): State.DRAFT,
     (State.DRAFT, Action.UPDATE): State.DRAFT,
     (State.CHANGES_REQUESTED, Action.UPDATE): State.DRAFT,

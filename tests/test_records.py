@@ -57,10 +57,14 @@ def _through(store: Store, key: str) -> records.RecordInfo:
     return records.publish(store, c, REVIEWER, key)
 
 
+def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    return str(term) if isinstance(term, ox.Triple) else term.value
+
+
 def _titles(store: Store, key: str) -> set[str]:
     handle = store.snapshot().ox
-    return {q.object.value for q in handle.quads_for_pattern(ox.NamedNode(record_iri(key)), ox.NamedNode(DCT + "title"),
-                                                            None, None)}
+    title = ox.NamedNode(DCT + "title")
+    return {_value(q.object) for q in handle.quads_for_pattern(ox.NamedNode(record_iri(key)), title, None, None)}
 
 
 def test_the_whole_lifecycle(empty_store: Store, conn: sqlite3.Connection) -> None:
@@ -90,7 +94,7 @@ def test_the_whole_lifecycle(empty_store: Store, conn: sqlite3.Connection) -> No
     v2 = _through(store, "Q1")
     assert v2.published_version == 2
     assert _titles(store, "Q1") == {"Master plumber"}  # v1's quads removed exactly, v2's added
-    levels = {q.object.value for q in store.snapshot().ox.quads_for_pattern(
+    levels = {_value(q.object) for q in store.snapshot().ox.quads_for_pattern(
         ox.NamedNode(iri), ox.NamedNode(ELM + "EQFLevel"), None, ox.NamedNode(REGISTER))}
     assert levels == {"http://data.europa.eu/snb/eqf/5"}
     assert store.count_quads(REGISTER) == len(content.read(store.snapshot().private,
@@ -115,10 +119,10 @@ def test_withdraw_keeps_the_description_and_adds_the_status(empty_store: Store, 
     assert info.state == State.WITHDRAWN and info.public_status == publication.NOT_PUBLISHED_ANYMORE
     handle, iri = empty_store.snapshot().ox, ox.NamedNode(record_iri("Q1"))
     assert _titles(empty_store, "Q1") == {"Certificate in Plumbing"}
-    status = [q.object.value for q in handle.quads_for_pattern(iri, ox.NamedNode(ELM + "status"), None, None)]
+    status = [_value(q.object) for q in handle.quads_for_pattern(iri, ox.NamedNode(ELM + "status"), None, None)]
     assert status == [publication.NOT_PUBLISHED_ANYMORE]
     note = ox.NamedNode(record_iri("Q1") + publication.LIFECYCLE_NOTE)
-    text = next(iter(handle.quads_for_pattern(note, ox.NamedNode(ELM + "noteLiteral"), None, None))).object.value
+    text = _value(next(iter(handle.quads_for_pattern(note, ox.NamedNode(ELM + "noteLiteral"), None, None))).object)
     assert "Replaced by a new national standard." in text
     with pytest.raises(TransitionRefused, match="withdrawn"):
         records.update_record(empty_store, conn, EDITOR_A, "Q1", record_turtle("Q1"), TTL, info.revision)
@@ -134,9 +138,9 @@ def test_supersede_names_the_successor_and_the_transition_end(empty_store: Store
         State.SUPERSEDED, record_iri("Q2"), True, "2026-06-30")
     handle = empty_store.snapshot().ox
     note = ox.NamedNode(record_iri("Q1") + publication.LIFECYCLE_NOTE)
-    text = next(iter(handle.quads_for_pattern(note, ox.NamedNode(ELM + "noteLiteral"), None, None))).object.value
+    text = _value(next(iter(handle.quads_for_pattern(note, ox.NamedNode(ELM + "noteLiteral"), None, None))).object)
     assert record_iri("Q2") in text and "2026-06-30" in text and "an equivalent" in text
-    status = [q.object.value for q in handle.quads_for_pattern(ox.NamedNode(record_iri("Q1")),
+    status = [_value(q.object) for q in handle.quads_for_pattern(ox.NamedNode(record_iri("Q1")),
                                                                 ox.NamedNode(ELM + "status"), None, None)]
     assert status == [publication.OBSOLETE]
     assert _titles(empty_store, "Q2") == {"Certificate in Plumbing (2026)"}

@@ -162,11 +162,14 @@ def put_working(writer: Writer, key: str, triples: Iterable[ox.Triple]) -> None:
 
 
 def freeze(writer: Writer, key: str, version: int) -> list[ox.Triple]:
-    """Copy the working copy of `key` into its immutable version graph `version`; returns its triples."""
+    """Copy the working copy of `key` into its version graph `version`; returns its triples.
+
+    The caller passes the next version number from the register (SQLite); a graph of that number can only be
+    the leftover of a publish whose SQLite commit failed (docs/lifecycle.md, "Atomicity"), so it is replaced.
+    """
     triples = read(writer.private, graphs.record_working_graph(key))
     target = ox.NamedNode(graphs.record_version_graph(key, version))
-    if writer.private.contains_named_graph(target):
-        raise RuntimeError(f"Version {version} of record {key!r} exists already; versions are immutable.")
+    writer.drop_graph(target.value)
     writer.private.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
     return triples
 
