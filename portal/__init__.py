@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from portal.api import blueprint as api
 from portal.opendata import catalog, dumps, feed
 from portal.pages import browse
 from portal.pages import home as pages
@@ -35,6 +36,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     link_safety.init_app(app)  # issue 9 case 7
     site.init_app(app)
     for blueprint in (pages.bp, resources.bp, browse.bp, sparql.bp, named_queries.bp, dumps.bp, catalog.bp,
-                      feed.bp):
+                      feed.bp, api.bp):
         app.register_blueprint(blueprint)
     return app

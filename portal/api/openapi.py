@@ -12,8 +12,10 @@ from typing import Any
 from flask import Response, current_app, jsonify
 
 from store.core.formats import JSON, JSON_LD, PROBLEM_JSON, TURTLE
+from store.registry.lifecycle import State
+from store.registry.publication import NOT_PUBLISHED_ANYMORE, OBSOLETE, RELEASED
 
-STATES = ["draft", "submitted", "changes_requested", "approved", "published", "withdrawn", "superseded"]
+STATES = [state.value for state in State]
 TRANSITIONS = {
     "submit": "Send a draft (or a record returned with changes requested) for review: editor of its organisation.",
     "request-changes": "Return a submission to its editors with a reason: reviewer.",
@@ -78,7 +80,7 @@ def _key_parameter() -> dict[str, Any]:
 
 def _elm_body(description: str) -> dict[str, Any]:
     return {"required": True, "description": description,
-            "content": {TURTLE: {"schema": {"type": "string"}}, JSON_LD: {"schema": {"type": "object"}}}}
+            "content": {TURTLE: {"schema": {"type": "string"}}, JSON_LD: {"schema": {}}}}
 
 
 def _operations() -> dict[str, Any]:
@@ -103,22 +105,26 @@ def _collection_paths() -> dict[str, Any]:
 
 def _record_paths() -> dict[str, Any]:
     content = {JSON: {"schema": _ref("Record")}, TURTLE: {"schema": {"type": "string"}},
-               JSON_LD: {"schema": {"type": "object"}}}
+               JSON_LD: {"schema": {}}}
     view = {"name": "format", "in": "query", "schema": {"enum": list(FORMAT_NAMES)},
-            "description": "`ttl` or `jsonld`: the working content instead of the state (also by `Accept`)."}
-    if_match = {"name": "If-Match", "in": "header", "schema": {"type": "string"},
-                "description": "The ETag (revision) the change is based on; required (428)."}
+            "description": "`ttl` or `jsonld`: the record's content instead of its state (also by `Accept`)."}
+    version = {"name": "version", "in": "query", "schema": {"type": "integer", "minimum": 1},
+               "description": "With `format`: published version N. Without: the working copy for the record's "
+                              "editors and reviewers, the latest published version for others."}
+    if_match = {"name": "If-Match", "in": "header", "required": True, "schema": {"type": "string"},
+                "description": 'The ETag (revision) the change is based on, e.g. `"3"`, or `*`; without it 428.'}
     return {
         "/records/{key}": {
             "parameters": [_key_parameter()],
-            "get": {"operationId": "getRecord", "summary": "A record's state, revision and versions, or its content.",
-                    "parameters": [view],
+            "get": {"operationId": "getRecord", "summary": "A record's state and revision, or its content.",
+                    "parameters": [view, version],
                     "responses": _responses({200: {"headers": _record_response(200)[200]["headers"],
-                                                   "content": content}}, [400, 404, 406, *AUTHENTICATED])},
-            "put": {"operationId": "updateRecord", "summary": "Replace the working copy (editor, draft or returned).",
+                                                   "content": content}}, [400, 403, 404, 406, *AUTHENTICATED])},
+            "put": {"operationId": "updateRecord", "summary": "Replace the working copy: an editor of its "
+                                                              "organisation, in draft, changes_requested or published.",
                     "parameters": [if_match], "requestBody": _elm_body("The whole new working copy."),
                     "responses": _responses(_record_response(200),
-                                            [403, 404, 409, 412, 413, 415, 422, 428, *AUTHENTICATED])}},
+                                            [400, 403, 404, 409, 412, 413, 415, 422, 428, *AUTHENTICATED])}},
         "/records/{key}/history": {
             "parameters": [_key_parameter()],
             "get": {"operationId": "recordHistory", "summary": "Versions, their changes in plain words, and events.",
@@ -127,12 +133,16 @@ def _record_paths() -> dict[str, Any]:
 
 def _transition_paths() -> dict[str, Any]:
     paths: dict[str, Any] = {}
+    if_match = {"name": "If-Match", "in": "header", "schema": {"type": "string"},
+                "description": "Optional: the ETag (revision) the step is based on; 412 if the record changed."}
     for action, summary in TRANSITIONS.items():
         words = action.split("-")
         paths[f"/records/{{key}}/{action}"] = {"parameters": [_key_parameter()], "post": {
             "operationId": words[0] + "".join(w.capitalize() for w in words[1:]) + "Record", "summary": summary,
+            "parameters": [if_match],
             "requestBody": {"required": False, **_json_body(_ref("Transition"))},
-            "responses": _responses(_record_response(200), [400, 403, 404, 409, 413, 415, 422, *AUTHENTICATED])}}
+            "responses": _responses(_record_response(200),
+                                    [400, 403, 404, 409, 412, 413, 415, 422, *AUTHENTICATED])}}
     return paths
 
 
@@ -151,53 +161,69 @@ def _list_parameters() -> list[dict[str, Any]]:
 def _create_parameters() -> list[dict[str, Any]]:
     return [
         {"name": "key", "in": "query", "required": True, "schema": {"type": "string", "minLength": 1},
-         "description": "The new record's key; its IRI is `<PUBLIC_BASE_URL>/id/qualification/<key>`."},
+         "description": "The new record's key (letters, digits, `.`, `_`, `-`; at most 100); its IRI is "
+                        "`<PUBLIC_BASE_URL>/id/qualification/<key>`."},
         {"name": "organisation", "in": "query", "schema": {"type": "string"},
          "description": "The awarding body (IRI) that owns the record; optional for a token bound to one."},
         {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "minLength": 1, "maxLength": 255},
-         "description": "Retry safely: the same key and body replay the first response; another body gets 422."},
+         "description": "Retry safely: the same key and request replay the first response "
+                        "(`Idempotent-Replayed: true`); the same key with another request gets 422."},
     ]
 
 
 def _schemas() -> dict[str, Any]:
     nullable_string = {"type": ["string", "null"]}
+    nullable_integer = {"type": ["integer", "null"]}
     return {
         "Problem": {"type": "object", "required": ["type", "title", "status", "detail"], "properties": {
             "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
             "detail": {"type": "string"},
             "errors": {"type": "array", "items": _ref("FieldError"),
-                       "description": "Every error of a refused input (422), all at once."}}},
+                       "description": "Every error of a refused input (422), all at once."},
+            "state": {**nullable_string, "description": "409 on a refused transition: the record's state."},
+            "allowed": {"type": "array", "items": {"type": "string"},
+                        "description": "409 on a refused transition: the actions its state allows."},
+            "currentRevision": {"type": "integer", "description": "412: the record's revision now."}}},
         "FieldError": {"type": "object", "required": ["field", "message"], "properties": {
-            "field": {"type": "string", "description": "The field, header or property path at fault."},
-            "focusNode": nullable_string, "message": {"type": "string"},
-            "rule": {"type": "string", "description": "The rule (SHACL constraint) in plain words."}}},
-        "Version": {"type": "object", "required": ["version", "published", "actor"], "properties": {
+            "field": {"type": "string", "description": "The field, parameter or header at fault."},
+            "path": {**nullable_string, "description": "The property path (SHACL sh:resultPath), if any."},
+            "focusNode": {**nullable_string, "description": "The node at fault (SHACL sh:focusNode), if any."},
+            "message": {"type": "string"},
+            "rule": {"type": "string", "description": "The rule broken (SHACL constraint, annex-vi, …)."},
+            "line": {**nullable_integer, "description": "Unreadable content: the line, where known."},
+            "column": nullable_integer}},
+        "Version": {"type": "object", "required": ["version", "published", "actor", "changes"], "properties": {
             "version": {"type": "integer", "minimum": 1}, "published": {"type": "string"},
-            "actor": {"type": "string"}}},
-        "Record": {"type": "object", "required": ["key", "iri", "organisation", "state", "revision", "versions"],
+            "actor": {"type": "string"},
+            "changes": {"type": "array", "items": {"type": "string"},
+                        "description": "What changed from the version before, in plain words."}}},
+        "Record": {"type": "object", "required": ["key", "iri", "organisation", "state", "revision",
+                                                  "published_version", "public_status", "created", "updated"],
                    "properties": {
                        "key": {"type": "string"}, "iri": {"type": "string"}, "organisation": {"type": "string"},
                        "state": {"enum": STATES}, "revision": {"type": "integer", "minimum": 1},
-                       "publishedVersion": {"type": ["integer", "null"]}, "successor": nullable_string,
-                       "successorEquivalent": {"type": ["boolean", "null"]}, "transitionEnd": nullable_string,
-                       "created": {"type": "string"}, "updated": {"type": "string"},
-                       "versions": {"type": "array", "items": _ref("Version")}}},
+                       "published_version": {**nullable_integer,
+                                             "description": "The public version, if one is published."},
+                       "public_status": {"enum": [None, RELEASED, OBSOLETE, NOT_PUBLISHED_ANYMORE],
+                                         "description": "The Europass status of what the public sees."},
+                       "successor": nullable_string, "successor_equivalent": {"type": ["boolean", "null"]},
+                       "transition_end": nullable_string,
+                       "created": {"type": "string"}, "updated": {"type": "string"}}},
         "RecordPage": {"type": "object", "required": ["items", "next"], "properties": {
             "items": {"type": "array", "items": _ref("Record")}, "next": nullable_string}},
         "Transition": {"type": "object", "properties": {
             "reason": {"type": "string", "description": "Required to request changes, withdraw, supersede."},
-            "successor": {"type": "string", "description": "supersede: the successor's IRI or key."},
+            "successor": {"type": "string", "description": "supersede: the successor record's key."},
             "equivalent": {"type": "boolean", "description": "supersede: whether the successor is equivalent."},
             "transitionEnd": {"type": "string", "format": "date",
                               "description": "supersede: last day the old record may still be awarded."}}},
-        "History": {"type": "object", "required": ["key", "versions", "events"], "properties": {
-            "key": {"type": "string"},
-            "versions": {"type": "array", "items": {"allOf": [_ref("Version"), {"type": "object", "properties": {
-                "changes": {"type": "array", "items": {"type": "string"},
-                            "description": "What changed from the version before, in plain words."}}}]}},
+        "History": {"type": "object", "required": ["record", "versions", "events"], "properties": {
+            "record": _ref("Record"),
+            "versions": {"type": "array", "items": _ref("Version")},
             "events": {"type": "array", "items": {"type": "object", "properties": {
-                "at": {"type": "string"}, "actor": {"type": "string"}, "action": {"type": "string"},
-                "version": {"type": ["integer", "null"]}, "reason": nullable_string}}}}},
+                "id": {"type": "integer"}, "at": {"type": "string"}, "actor": {"type": "string"},
+                "action": {"type": "string"}, "record": nullable_string, "version": nullable_integer,
+                "reason": nullable_string, "detail": nullable_string}}}}},
     }
 
 
