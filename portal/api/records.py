@@ -107,7 +107,7 @@ def _expected_revision(required: bool) -> int | None:
         return None
     if request.if_match.star_tag:
         return None
-    tags = [tag for tag in request.if_match.as_set() if tag.isdigit()]
+    tags = [tag for tag in request.if_match.as_set() if tag and tag.isdigit()]  # malformed tags are None
     if len(tags) != 1:
         raise PreconditionFailed("If-Match names no revision of this record; GET it again for its ETag.")
     return int(tags[0])
