@@ -15,6 +15,7 @@ from portal.pages import home as pages
 from portal.resources import views as resources
 from portal.sparql import endpoint as sparql
 from portal.sparql import named_queries
+from portal.staff import views as staff
 from portal.web import config, link_safety, problems, security_headers, site, storage
 from store.core.paths import STATIC
 
@@ -36,6 +37,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     link_safety.init_app(app)  # issue 9 case 7
     site.init_app(app)
     for blueprint in (pages.bp, resources.bp, browse.bp, sparql.bp, named_queries.bp, dumps.bp, catalog.bp,
-                      feed.bp, api.bp):
+                      feed.bp, staff.bp, api.bp):
         app.register_blueprint(blueprint)
     return app

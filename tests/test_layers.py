@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # Lowest first: a package may import itself and the packages before it, never one after it.
 STORE_LAYERS = ["store.core", "store.validation", "store.sparql", "store.opendata", "store.ingest", "store.registry",
                 "store"]
-PORTAL_LAYERS = ["portal.web", "portal.resources", "portal.sparql", "portal.opendata", "portal.pages", "portal.api",
+PORTAL_LAYERS = ["portal.web", "portal.resources", "portal.sparql", "portal.opendata", "portal.pages", "portal.staff",
+                 "portal.api",
                  "portal"]
 WEB_FRAMEWORKS = ("flask", "werkzeug", "waitress", "jinja2")
 

@@ -90,7 +90,7 @@ def _urlset(urls: list[str]) -> Response:
 
 @bp.get("/robots.txt")
 def robots() -> Response:
-    """Crawlers welcome on pages; kept off the SPARQL endpoint and the change feed (use the dumps)."""
-    body = ("User-agent: *\nDisallow: /sparql\nDisallow: /changes\nAllow: /\n\n"
+    """Crawlers welcome on pages; kept off the SPARQL endpoint, the change feed (use the dumps) and staff pages."""
+    body = ("User-agent: *\nDisallow: /sparql\nDisallow: /changes\nDisallow: /staff/\nAllow: /\n\n"
             f"Sitemap: {site().url('/sitemap.xml')}\n")
     return Response(body, mimetype=PLAIN_TEXT)
