@@ -1,24 +1,20 @@
 """Who is calling: `Authorization: Bearer <token>` → the token's principal, one register connection per request.
 
 A missing, malformed, unknown or revoked token gets 401 with `WWW-Authenticate: Bearer` (RFC 6750); the
-problem says which of "missing" or "not valid" it was, never why a token is not valid. The connection to the
-register database (`<STORE>/register.sqlite3`) is opened on first use in a request and closed at its end.
+problem says which of "missing" or "not valid" it was, never why a token is not valid. The request's
+connection to the register database is portal/web/storage.py `register()`, shared with the staff pages.
 """
 
 from __future__ import annotations
-
-import sqlite3
 
 from flask import current_app, g, request
 from werkzeug.exceptions import Unauthorized
 
 from portal.api.rate_limit import check_rate
-from portal.web.storage import get_store
-from store.registry.database import open_database
+from portal.web.storage import register
 from store.registry.principals import Principal
 from store.registry.tokens import authenticate_token
 
-CONNECTION = "nqdb_register"  # attribute of flask.g: this request's register connection
 PRINCIPAL = "nqdb_principal"
 CHALLENGE = 'Bearer realm="nqdb"'
 
@@ -33,14 +29,6 @@ class BearerRequired(Unauthorized):
     def get_headers(self, *args: object, **kwargs: object) -> list[tuple[str, str]]:
         return [*super().get_headers(), ("WWW-Authenticate", self.challenge)]
 
-
-def register() -> sqlite3.Connection:
-    """This request's connection to the register database, opened on first use."""
-    connection: sqlite3.Connection | None = g.get(CONNECTION)
-    if connection is None:
-        connection = open_database(get_store().path)
-        setattr(g, CONNECTION, connection)
-    return connection
 
 
 def authenticated() -> Principal:
@@ -66,9 +54,3 @@ def authenticated() -> Principal:
     setattr(g, PRINCIPAL, principal)
     return principal
 
-
-def close_register(_error: BaseException | None) -> None:
-    """Close the request's register connection, if it opened one."""
-    connection: sqlite3.Connection | None = g.pop(CONNECTION, None)
-    if connection is not None:
-        connection.close()

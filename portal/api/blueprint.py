@@ -2,19 +2,18 @@
 
 Responses are never stored by caches (`Cache-Control: no-store`: they depend on who asks); bodies are read up
 to API_MAX_BODY_BYTES (413 past it); errors are problem+json (`errors`); each request's register connection
-is closed at its end (`auth`).
+is closed at its end (portal/web/storage.py).
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
 
-from portal.api import auth, errors, openapi, records
+from portal.api import errors, openapi, records
 
 PREFIX = "/api/v1"
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
 errors.init_blueprint(bp)
-bp.teardown_request(auth.close_register)
 bp.add_url_rule("/openapi.json", view_func=openapi.openapi_json, methods=["GET"])
 bp.add_url_rule("/records", view_func=records.list_records, methods=["GET"])
 bp.add_url_rule("/records", view_func=records.create_record, methods=["POST"])

@@ -13,7 +13,7 @@ import json
 from flask import Response, request, url_for
 from werkzeug.exceptions import BadRequest
 
-from portal.api.auth import register
+from portal.web.storage import register
 from store.core.formats import JSON
 from store.registry import idempotency
 from store.registry.principals import Principal

@@ -16,12 +16,13 @@ from flask import Response, current_app, request, url_for
 from werkzeug.exceptions import BadRequest, PreconditionFailed, PreconditionRequired, UnsupportedMediaType
 
 from portal.api import idempotency, pagination
-from portal.api.auth import authenticated, register
+from portal.api.auth import authenticated
 from portal.api.errors import Refused, field_error
 from portal.api.openapi import FORMAT_NAMES, TRANSITIONS
 from portal.web import storage
 from portal.web.negotiation import choose_media_type
 from portal.web.site import public_base
+from portal.web.storage import register
 from store.core import graphs
 from store.core.formats import JSON, JSON_LD, TURTLE
 from store.core.triplestore import Store

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import sqlite3
 from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar
@@ -20,8 +19,7 @@ from flask import Response, current_app, g, redirect, request, url_for
 from werkzeug.exceptions import Forbidden
 from werkzeug.wrappers import Response as BaseResponse
 
-from portal.web.storage import get_store
-from store.registry.database import open_database
+from portal.web.storage import register
 from store.registry.principals import Principal, Role
 from store.registry.sessions import session_principal
 
@@ -31,24 +29,11 @@ CSRF_FIELD = "csrf"
 COOKIE_PATH = "/staff"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_REFUSED = "The form was not sent from this site's own page or has expired: reload the page and try again."
-_CONNECTION, _SESSION = "nqdb_staff_register", "nqdb_staff_session"  # attributes of flask.g
+_SESSION = "nqdb_staff_session"  # attribute of flask.g
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def register() -> sqlite3.Connection:
-    """This request's connection to the register database, opened on first use, closed by `close_register`."""
-    connection: sqlite3.Connection | None = g.get(_CONNECTION)
-    if connection is None:
-        connection = open_database(get_store().path)
-        setattr(g, _CONNECTION, connection)
-    return connection
-
-
-def close_register(_error: BaseException | None) -> None:
-    connection: sqlite3.Connection | None = g.pop(_CONNECTION, None)
-    if connection is not None:
-        connection.close()
 
 
 def _session() -> tuple[Principal, str] | None:

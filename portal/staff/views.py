@@ -8,8 +8,9 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from werkzeug.wrappers import Response as BaseResponse
 
 from portal.staff import session
-from portal.staff.session import current_principal, register, staff_required
+from portal.staff.session import current_principal, staff_required
 from portal.web.language import choose_language
+from portal.web.storage import register
 from portal.web.ui_text import ui_text
 from store.core.formats import HTML
 from store.registry import accounts, sessions
@@ -19,7 +20,6 @@ from store.registry.principals import Principal
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 bp.before_request(session.guard_unsafe_requests)
 bp.after_request(session.no_store)
-bp.teardown_app_request(session.close_register)
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -8,14 +8,17 @@ and shared by every request.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from flask import Flask, current_app, g, has_request_context
 
 from store.core.triplestore import Store, StoreNotInitialised
+from store.registry.database import open_database
 
 EXTENSION = "nqdb.store"
 PINNED = "nqdb_store"  # attribute of flask.g: this request's pinned view
+REGISTER = "nqdb_register"  # attribute of flask.g: this request's register (SQLite) connection
 
 
 def init_app(app: Flask) -> None:
@@ -53,7 +56,20 @@ def get_store() -> Store:
     return view
 
 
+def register() -> sqlite3.Connection:
+    """This request's connection to the store's register database (accounts, records), opened on first use
+    and closed when the request ends; the API and the staff pages share it."""
+    connection: sqlite3.Connection | None = g.get(REGISTER)
+    if connection is None:
+        connection = open_database(get_store().path)
+        setattr(g, REGISTER, connection)
+    return connection
+
+
 def _release(_error: BaseException | None) -> None:
     view: Store | None = g.pop(PINNED, None)
     if view is not None:
         view.release()  # caches may keep the view as a key; it must not keep a snapshot open
+    connection: sqlite3.Connection | None = g.pop(REGISTER, None)
+    if connection is not None:
+        connection.close()
